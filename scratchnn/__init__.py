@@ -1,0 +1,72 @@
+"""scratchnn: neural networks from scratch, every matrix multiply and gradient by hand.
+
+Only raw tensor operations are used: no torch.nn, torch.nn.functional or torch.autograd.
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    Activation,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Swish,
+    Tanh,
+    get_activation,
+    sigmoid,
+)
+from .cost import LinearFlops, MLPFlops, linear_flops, mlp_flops, parameter_count
+from .gradcheck import gradcheck, gradient_errors, numerical_gradient, relative_error
+from .layer import Layer
+from .linear import Linear
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    ElementwiseLoss,
+    HuberLoss,
+    Loss,
+    MAELoss,
+    MSELoss,
+    SoftmaxCELoss,
+    log_softmax,
+)
+from .mlp import MLP, Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "ELU",
+    "GELU",
+    "MLP",
+    "Activation",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "ElementwiseLoss",
+    "HuberLoss",
+    "Layer",
+    "LeakyReLU",
+    "Linear",
+    "LinearFlops",
+    "Loss",
+    "MAELoss",
+    "MLPFlops",
+    "MSELoss",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "SoftmaxCELoss",
+    "Swish",
+    "Tanh",
+    "get_activation",
+    "gradcheck",
+    "gradient_errors",
+    "linear_flops",
+    "log_softmax",
+    "mlp_flops",
+    "numerical_gradient",
+    "parameter_count",
+    "relative_error",
+    "sigmoid",
+]

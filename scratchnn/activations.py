@@ -1,0 +1,195 @@
+"""The seven activation functions, each a forward and a hand-derived backward.
+
+All are element-wise: ``x`` of any shape, e.g. (B, N), gives ``y`` of the same shape, and
+``backward(dout)`` returns ``dout · f'(x)``. Cost: O(B·N) each way, a few FLOPs per element.
+
+Each class caches in ``forward`` exactly what its derivative needs (the input, the output, or a
+mask) and nothing more. Every formula is written to stay finite at ±1000 and at ±inf where the
+math is finite: see the comments on ``sigmoid`` and ``ELU``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from . import _checks
+from .layer import Layer
+
+
+def sigmoid(x: torch.Tensor) -> torch.Tensor:
+    """σ(x) = 1 / (1 + e^{-x}) without ever overflowing.
+
+    e^{-x} overflows for x < -709 in float64 (-88 in float32). With e = e^{-|x|} ∈ (0, 1],
+    σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0: the same value, and no exp of a large number.
+    """
+    e = torch.exp(-x.abs())
+    return torch.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class Activation(Layer):
+    """Shared plumbing: type checks, the backward-before-forward guard, the dout shape check."""
+
+    _shape: torch.Size | None = None
+    _dtype: torch.dtype | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: any shape, e.g. (B, N) -> same shape.  Cost: O(B·N)."""
+        x = _checks.float_tensor(x, f"{type(self).__name__}.forward(x)")
+        y = self._forward(x)
+        self._shape, self._dtype = x.shape, x.dtype
+        return y
+
+    def backward(self, dout: torch.Tensor) -> torch.Tensor:
+        """dout = dL/dy, same shape as x -> dL/dx = dout · f'(x).  Cost: O(B·N)."""
+        if self._shape is None or self._dtype is None:
+            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
+        dout = _checks.upstream(dout, self._shape, self._dtype, self)
+        return self._backward(dout)
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class Sigmoid(Activation):
+    """σ(x) = 1/(1 + e^{-x}), range (0, 1).   σ'(x) = σ(x)(1 − σ(x)) ≤ 1/4."""
+
+    def _forward(self, x):
+        self._s = sigmoid(x)  # the derivative is a function of the output alone
+        return self._s
+
+    def _backward(self, dout):
+        return dout * self._s * (1.0 - self._s)
+
+
+class Tanh(Activation):
+    """tanh(x), range (−1, 1).   tanh'(x) = 1 − tanh²(x) ≤ 1.
+
+    Written as (e^x − e^{-x})/(e^x + e^{-x}) it would give inf/inf = NaN at |x| > 710;
+    ``torch.tanh`` is the stable primitive.
+    """
+
+    def _forward(self, x):
+        self._t = torch.tanh(x)
+        return self._t
+
+    def _backward(self, dout):
+        return dout * (1.0 - self._t * self._t)
+
+
+class ReLU(Activation):
+    """max(0, x), range [0, ∞).   ReLU'(x) = 1 if x > 0 else 0 (0 at the kink, as torch).
+
+    ``x * (x > 0)`` would give −inf·0 = NaN at x = −inf; ``clamp`` has no such product. The
+    derivative is 1 exactly where the output y is positive, so sign(y) *is* the 0/1 mask, already
+    as floats: multiplying by it is several times faster here than masking with a bool tensor.
+    """
+
+    def _forward(self, x):
+        self._y = x.clamp(min=0.0)  # the output alone determines the derivative
+        return self._y
+
+    def _backward(self, dout):
+        return dout * self._y.sign()
+
+
+class LeakyReLU(Activation):
+    """x if x > 0 else α·x, range (−∞, ∞).   Derivative 1 or α (α at the kink, as torch)."""
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        if not (isinstance(alpha, (int, float)) and 0.0 <= alpha < 1.0):
+            raise ValueError(f"LeakyReLU: alpha must be a number in [0, 1), got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def _forward(self, x):
+        self._mask = x > 0
+        return torch.where(self._mask, x, self.alpha * x)
+
+    def _backward(self, dout):
+        return torch.where(self._mask, dout, self.alpha * dout)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class ELU(Activation):
+    """x if x > 0 else α(e^x − 1), range (−α, ∞).   Derivative 1 or α·e^x (= f(x) + α).
+
+    ``expm1`` keeps e^x − 1 accurate for small |x|; clamping at 0 keeps e^x from overflowing in
+    the branch that ``where`` throws away. The derivative uses α·e^x rather than f(x) + α, which
+    would cancel catastrophically for very negative x.
+    """
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        if not (isinstance(alpha, (int, float)) and alpha > 0.0):
+            raise ValueError(f"ELU: alpha must be a positive number, got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def _forward(self, x):
+        self._x = x
+        return torch.where(x > 0, x, self.alpha * torch.expm1(x.clamp(max=0.0)))
+
+    def _backward(self, dout):
+        x = self._x
+        return torch.where(x > 0, dout, dout * self.alpha * torch.exp(x.clamp(max=0.0)))
+
+    def __repr__(self) -> str:
+        return f"ELU(alpha={self.alpha})"
+
+
+class GELU(Activation):
+    """GELU, tanh approximation: ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³).
+
+    Range ≈ [−0.17, ∞) (its minimum, near x = −0.75, is computed in the book).
+    Derivative: ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²).
+    """
+
+    _C = math.sqrt(2.0 / math.pi)
+    _K = 0.044715
+
+    def _forward(self, x):
+        self._x = x
+        self._t = torch.tanh(self._C * (x + self._K * x * x * x))
+        return 0.5 * x * (1.0 + self._t)
+
+    def _backward(self, dout):
+        x, t = self._x, self._t  # reuse tanh u from forward: no second tanh
+        du_dx = self._C * (1.0 + 3.0 * self._K * x * x)
+        return dout * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du_dx)
+
+
+class Swish(Activation):
+    """Swish / SiLU: x·σ(x), range ≈ [−0.28, ∞).   Derivative σ(x)(1 + x(1 − σ(x)))."""
+
+    def _forward(self, x):
+        self._x = x
+        self._s = sigmoid(x)
+        return x * self._s
+
+    def _backward(self, dout):
+        s = self._s
+        return dout * s * (1.0 + self._x * (1.0 - s))
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky": LeakyReLU,
+    "elu": ELU,
+    "gelu": GELU,
+    "swish": Swish,
+}
+
+
+def get_activation(name: str) -> type[Activation]:
+    """The activation class registered under ``name``; a ValueError lists the valid names."""
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        valid = ", ".join(repr(k) for k in ACTIVATIONS)
+        raise ValueError(f"unknown activation {name!r}; expected one of {valid}") from None

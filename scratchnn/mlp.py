@@ -1,0 +1,95 @@
+"""The multi-layer perceptron: Linear, activation, Linear, activation, …, Linear.
+
+    dims = [d_0, d_1, …, d_L]:   x (B, d_0) -> Linear -> act -> … -> Linear -> (B, d_L)
+
+There is no activation after the last Linear: the output is a raw score that the loss interprets
+(a regression value for MSE, a logit for BCE-with-logits or softmax cross-entropy).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import torch
+
+from .activations import get_activation
+from .layer import Layer
+from .linear import Linear
+
+
+class Sequential(Layer):
+    """Layers applied in order; backward runs them in reverse.  Cost: the sum of the layers'."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self.layers = list(layers)
+
+    def children(self) -> list[Layer]:
+        return self.layers
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor | None:
+        """dout: dL/d(output) -> dL/d(input), filling every layer's gradients on the way.
+
+        With ``need_dx=False`` a first layer that is a ``Linear`` skips dL/d(input): when the input
+        is data, nobody reads it, and it is a third of that layer's backward cost.
+        """
+        first, *rest = self.layers
+        for layer in reversed(rest):
+            dout = layer.backward(dout)
+        if isinstance(first, Linear):
+            return first.backward(dout, need_dx=need_dx)
+        return first.backward(dout)
+
+    def __repr__(self) -> str:
+        inner = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"{type(self).__name__}(\n  {inner}\n)"
+
+
+def _check_dims(dims: object) -> list[int]:
+    if not isinstance(dims, Sequence) or isinstance(dims, str) or len(dims) < 2:
+        raise ValueError(f"MLP: dims must list at least 2 widths [input, …, output], got {dims!r}")
+    for width in dims:
+        if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+            raise ValueError(f"MLP: every width in dims must be a positive int, got {dims!r}")
+    return list(dims)
+
+
+class MLP(Sequential):
+    """An MLP with widths ``dims`` and the named activation between Linear layers.
+
+    Args:
+        dims: [d_0, …, d_L], at least two positive ints.
+        activation: a key of ``ACTIVATIONS`` ('sigmoid', 'tanh', 'relu', 'leaky', 'elu', 'gelu',
+            'swish').
+        generator: seeds every layer's weights, in order; same seed, same network.
+
+    Cost for a batch of B: forward Σ_l (2·B·d_l·d_{l+1} + B·d_{l+1}) FLOPs in the Linear layers
+    plus O(B·Σ d_l) in the activations; see ``scratchnn.cost.mlp_flops``.
+    """
+
+    def __init__(
+        self,
+        dims: Sequence[int],
+        activation: str = "relu",
+        *,
+        generator: torch.Generator | None = None,
+        dtype: torch.dtype | None = None,
+        device: torch.device | str | None = None,
+    ) -> None:
+        dims = _check_dims(dims)
+        act_cls = get_activation(activation)  # checked before any weight is drawn
+        layers: list[Layer] = []
+        for i, (d_in, d_out) in enumerate(itertools.pairwise(dims)):
+            layers.append(Linear(d_in, d_out, generator=generator, dtype=dtype, device=device))
+            if i < len(dims) - 2:  # no activation after the output layer
+                layers.append(act_cls())
+        super().__init__(layers)
+        self.dims, self.activation = dims, activation
+
+    def __repr__(self) -> str:
+        return f"MLP(dims={self.dims}, activation={self.activation!r})"
