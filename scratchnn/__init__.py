@@ -17,6 +17,7 @@ from .activations import (
     sigmoid,
 )
 from .cost import LinearFlops, MLPFlops, linear_flops, mlp_flops, parameter_count
+from .diagnose import MISTAKES, Diagnosis, diagnose, diagnose_function
 from .gradcheck import gradcheck, gradient_errors, numerical_gradient, relative_error
 from .layer import Layer
 from .linear import Linear
@@ -39,10 +40,12 @@ __all__ = [
     "ACTIVATIONS",
     "ELU",
     "GELU",
+    "MISTAKES",
     "MLP",
     "Activation",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Diagnosis",
     "ElementwiseLoss",
     "HuberLoss",
     "Layer",
@@ -59,6 +62,8 @@ __all__ = [
     "SoftmaxCELoss",
     "Swish",
     "Tanh",
+    "diagnose",
+    "diagnose_function",
     "get_activation",
     "gradcheck",
     "gradient_errors",
