@@ -3,6 +3,7 @@
 Only raw tensor operations are used: no torch.nn, torch.nn.functional or torch.autograd.
 """
 
+from . import optim
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -16,8 +17,10 @@ from .activations import (
     get_activation,
     sigmoid,
 )
+from .batchnorm import BatchNorm1d
 from .cost import LinearFlops, MLPFlops, linear_flops, mlp_flops, parameter_count
 from .diagnose import MISTAKES, Diagnosis, diagnose, diagnose_function
+from .dropout import Dropout
 from .gradcheck import gradcheck, gradient_errors, numerical_gradient, relative_error
 from .layer import Layer
 from .linear import Linear
@@ -33,6 +36,7 @@ from .losses import (
     log_softmax,
 )
 from .mlp import MLP, Sequential
+from .optim import SGD, Adam, AdamW, CosineLR, Momentum, RMSProp, StepLR
 
 __version__ = "0.1.0"
 
@@ -42,10 +46,16 @@ __all__ = [
     "GELU",
     "MISTAKES",
     "MLP",
+    "SGD",
     "Activation",
+    "Adam",
+    "AdamW",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "CosineLR",
     "Diagnosis",
+    "Dropout",
     "ElementwiseLoss",
     "HuberLoss",
     "Layer",
@@ -56,10 +66,13 @@ __all__ = [
     "MAELoss",
     "MLPFlops",
     "MSELoss",
+    "Momentum",
+    "RMSProp",
     "ReLU",
     "Sequential",
     "Sigmoid",
     "SoftmaxCELoss",
+    "StepLR",
     "Swish",
     "Tanh",
     "diagnose",
@@ -71,6 +84,7 @@ __all__ = [
     "log_softmax",
     "mlp_flops",
     "numerical_gradient",
+    "optim",
     "parameter_count",
     "relative_error",
     "sigmoid",
