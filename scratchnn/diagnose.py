@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from .diagnose_patterns import MISTAKES, Evidence, classify
-from .gradcheck import numerical_gradient, relative_error
+from .gradcheck import UPSTREAM_SEED, numerical_gradient, relative_error
 from .losses import Loss
 
 __all__ = ["MISTAKES", "UPSTREAM_SEED", "Diagnosis", "diagnose", "diagnose_function"]
@@ -107,12 +107,6 @@ def _float64_copy(obj: object, params: Sequence[str] | None) -> object:
             if t.is_floating_point():
                 setattr(layer, name, t.detach().to(torch.float64).contiguous())
     return obj
-
-
-# The default seed of the upstream gradient R: far from the seeds data is usually drawn with (0, 1,
-# 42). With the same seed and shape, R would *equal* x, and then xᵀ·R is symmetric: a transposed
-# dW = Rᵀ·x would pass. (gradient_errors(..., seed=UPSTREAM_SEED) uses the very same R.)
-UPSTREAM_SEED = 2_718_281
 
 
 def _is_square(t: object) -> bool:

@@ -77,3 +77,27 @@ def test_relative_error_conventions():
 def test_loss_needs_a_target():
     with pytest.raises(ValueError, match="needs its target"):
         gradcheck(MSELoss(), torch.zeros(2))
+
+
+class TransposedWeightGrad(Linear):
+    def backward(self, dout, *, need_dx=True):
+        dx = super().backward(dout, need_dx=need_dx)
+        self.dW = dout.T @ self._x  # (N, M) values in a square (M, M) layer
+        return dx
+
+
+def test_default_upstream_seed_is_not_the_data_seed():
+    # Regression: with R drawn like x (seed 0, same shape) R == x, xᵀR is symmetric, and a
+    # transposed dW passed the check.
+    x = torch.randn(5, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    lin = TransposedWeightGrad(4, 4, generator=torch.Generator().manual_seed(1))
+    assert gradient_errors(lin, x, seed=0)["W"] < 1e-8  # the blind spot, pinned
+    assert gradient_errors(lin, x)["W"] > 0.1
+
+
+def test_float32_buffers_are_cast_too():
+    from scratchnn import BatchNorm1d
+
+    bn = BatchNorm1d(3)  # float32 parameters and running statistics
+    bn.forward(torch.randn(8, 3))  # moves the running statistics off their initial values
+    assert gradcheck(bn, torch.randn(6, 3, generator=torch.Generator().manual_seed(2))) < 1e-8
