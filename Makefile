@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: install book test lint unit nbval execute bench clean
+.PHONY: install assets book test lint unit nbval browser execute bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "== install: $(VENV) from requirements.txt"
@@ -23,7 +23,18 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-book: install
+# The JavaScript the book serves itself (widget manager, anywidget, RequireJS, MathJax): pinned in
+# package-lock.json, installed with npm ci, copied into book_js/ for Sphinx to publish. No CDN.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@echo "== npm: the book's JavaScript, from package-lock.json"
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+assets: install $(NODE_STAMP)
+	$(PY) scripts/book_assets.py
+
+book: install assets
 	@echo "== book: jupyter-book build (Sphinx warnings are errors)"
 	$(VENV)/bin/jupyter-book build . --all --warningiserror --keep-going
 	@echo "Built: _build/html/index.html"
@@ -47,7 +58,17 @@ nbval: install
 	    -o testpaths= $(CHAPTERS) || exit 1; \
 	done
 
-test: lint unit nbval book
+# The built book in Chromium, offline: the explorers react to keyboard and mouse with the numbers
+# scratchnn gives, and no page loads anything from another host. Under CI, as root, Chromium is
+# installed if missing; elsewhere a missing Chromium skips these tests with a message.
+browser: install
+	@echo "== browser: the built book in Chromium, offline"
+	@if [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ] && ! command -v chromium >/dev/null; then \
+	  apt-get update && apt-get install -y chromium; \
+	fi
+	$(PY) -m pytest tests/browser -m browser
+
+test: lint unit nbval book browser
 	@echo "== all tests passed"
 
 execute: install
@@ -55,6 +76,7 @@ execute: install
 
 bench: install
 	$(PY) benchmarks/bench_train_step.py
+	$(PY) benchmarks/bench_layers.py
 
 clean:
 	rm -rf _build

@@ -1,0 +1,180 @@
+"""Real-browser tests of the built HTML book: a local server, Chromium, and pages kept offline.
+
+The book is the one in _build/html (``make book`` builds it; if it is missing or older than its
+sources, the first test builds it), or the one in $BOOK_HTML when that is set (for example a
+scratch book). Chromium is Debian's (``apt-get install chromium``), driven by Python Playwright;
+``playwright install`` is never needed. Without Chromium the tests are skipped, except under CI
+(CI=true), where a missing browser is a failure.
+
+Every page may load only from the local server: any other request is blocked and fails the test,
+as does any console error or uncaught exception on the page.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Errors that the book's theme prints on every page, widgets or not. They are not ours to fix
+# here, so they are listed exactly; any other error fails the test.
+KNOWN_THEME_ERRORS = {
+    # Jupyter Book 1.0.4 puts sphinx-thebe's `const THEBE_JS_URL = …` script in <head> twice.
+    "Identifier 'THEBE_JS_URL' has already been declared",
+    # pydata-sphinx-theme, in a fresh browser profile that has no saved light/dark choice.
+    "Got invalid theme mode: . Resetting to auto.",
+}
+# What the book is built from: if any is newer than the built index.html, the book is rebuilt.
+BOOK_SOURCES = ["_config.yml", "_toc.yml", "*.md", "chapters/*.ipynb", "book_js/**/*.js"]
+
+
+def _unavailable(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI=true: a missing browser is a failure, not a skip)")
+    pytest.skip(message)
+
+
+def _stale(html: Path) -> bool:
+    index = html / "index.html"
+    if not index.is_file():
+        return True
+    built = index.stat().st_mtime
+    return any(p.stat().st_mtime > built for pattern in BOOK_SOURCES for p in REPO.glob(pattern))
+
+
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    """The built book's folder."""
+    if os.environ.get("BOOK_HTML"):
+        html = Path(os.environ["BOOK_HTML"]).resolve()
+        assert (html / "index.html").is_file(), f"BOOK_HTML={html} holds no built book"
+        return html
+    html = REPO / "_build" / "html"
+    if _stale(html):
+        subprocess.run(["make", "book"], cwd=REPO, check=True)
+    return html
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # silence: one line per request otherwise
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(book_html: Path):
+    """http://127.0.0.1:<free port>/ serving the built book, in a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(book_html))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _chromium() -> str | None:
+    candidates = [os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package playwright is missing: pip install -r requirements.txt")
+    executable = _chromium()
+    if executable is None:
+        _unavailable(
+            "Chromium not found: install it with `sudo apt-get install chromium` (or set CHROMIUM "
+            "to a Chromium binary). `playwright install` is not needed."
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class WatchedPage:
+    """A page that may only reach the local server, and that records what went wrong."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1600})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(60_000)
+        self.external: list[str] = []  # requests to any other host (blocked)
+        self.failed: list[str] = []  # local requests that failed or returned an error status
+        self.errors: list[str] = []  # console errors and uncaught exceptions
+        self.script_bytes: dict[str, int] = {}  # URL path -> bytes, every script loaded
+        self.context.route("**/*", self._route)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self._error(str(error)))
+        self.page.on("requestfailed", lambda r: self._failed(f"{r.url} ({r.failure})"))
+        self.page.on("response", self._response)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.base_url):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self._error(message.text)
+
+    def _error(self, text: str) -> None:
+        if text not in KNOWN_THEME_ERRORS:
+            self.errors.append(text)
+
+    def _failed(self, text: str) -> None:
+        if not any(text.startswith(url) for url in self.external):
+            self.failed.append(text)
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+        elif response.request.resource_type == "script":
+            path = response.url[len(self.base_url) - 1 :].split("?")[0]
+            self.script_bytes[path] = len(response.body())
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def screenshot(self, name: str, locator=None) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (locator or self.page).screenshot(path=str(path))
+        return path
+
+    def assert_clean(self) -> None:
+        assert not self.external, f"requests to other hosts (blocked): {self.external}"
+        assert not self.failed, f"failed local requests: {self.failed}"
+        assert not self.errors, f"errors on the page: {self.errors}"
+
+
+@pytest.fixture
+def watched(browser, base_url):
+    page = WatchedPage(browser, base_url)
+    yield page
+    page.context.close()
+    page.assert_clean()

@@ -1,0 +1,112 @@
+"""The built book works offline: no page loads a script, style, font or image from another host.
+
+The static scan reads every page's HTML and every stylesheet; the browser test then renders each
+page that has math and checks that MathJax, served by the book itself, typesets it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])\s*((?:https?:)?//[^"')\s]+)""", re.I)
+# Attributes through which a browser fetches something by itself (an <a href> is only a link).
+FETCHING = {"src", "href", "srcset", "data", "poster", "action", "formaction", "background"}
+WIDGET_SCRIPTS = [
+    "_static/offline/lib/require.js",
+    "_static/offline/widgets.js",
+    "_static/offline/lib/@jupyter-widgets/html-manager/dist/embed-amd.js",
+]
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.external: list[str] = []
+        self.scripts: list[str] = []
+        self.has_widget_state = False
+        self.has_math = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            if attrs.get("src"):
+                self.scripts.append(attrs["src"].split("?")[0])
+            if attrs.get("type") == "application/vnd.jupyter.widget-state+json":
+                self.has_widget_state = True
+        if "math" in (attrs.get("class") or "").split():
+            self.has_math = True
+        if tag == "a":
+            return
+        for name, value in attrs.items():
+            if name in FETCHING and value and EXTERNAL.match(value):
+                self.external.append(f"<{tag} {name}={value!r}>")
+        for url in CSS_URL.findall(attrs.get("style") or ""):
+            self.external.append(f"<{tag} style=… {url}>")
+
+
+def _pages(book_html: Path) -> dict[str, _Scanner]:
+    pages = {}
+    for path in sorted(book_html.rglob("*.html")):
+        scanner = _Scanner()
+        scanner.feed(path.read_text(encoding="utf-8"))
+        pages[path.relative_to(book_html).as_posix()] = scanner
+    return pages
+
+
+def test_no_page_fetches_from_another_host(book_html):
+    pages = _pages(book_html)
+    assert "index.html" in pages
+    found = {name: page.external for name, page in pages.items() if page.external}
+    assert not found, f"pages that load from other hosts: {found}"
+
+
+def test_no_stylesheet_fetches_from_another_host(book_html):
+    found = {}
+    for path in book_html.rglob("*.css"):
+        urls = CSS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
+        if urls:
+            found[path.relative_to(book_html).as_posix()] = urls
+    assert not found, f"stylesheets that load from other hosts: {found}"
+
+
+def test_widget_pages_load_the_books_own_widget_javascript(book_html):
+    pages = _pages(book_html)
+    widget_pages = {name: page for name, page in pages.items() if page.has_widget_state}
+    assert widget_pages, "no page of the book has widgets"
+    for name, page in widget_pages.items():
+        depth = name.count("/")
+        local = [script.removeprefix("../" * depth) for script in page.scripts]
+        positions = [local.index(script) for script in WIDGET_SCRIPTS]
+        assert positions == sorted(positions), f"{name}: widget scripts out of order: {local}"
+        assert (book_html / WIDGET_SCRIPTS[2]).is_file()
+    for name, page in pages.items():  # 3.6 MB of widget manager only where it is needed
+        if not page.has_widget_state:
+            assert not any(s.endswith("embed-amd.js") for s in page.scripts), name
+
+
+def test_mathjax_renders_offline(book_html, watched):
+    math_pages = [name for name, page in _pages(book_html).items() if page.has_math]
+    assert math_pages, "no page of the book has math"
+    for name in math_pages:
+        watched.goto(name)
+        watched.page.wait_for_selector("mjx-container", state="attached")
+        watched.page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+        )
+        watched.page.evaluate("() => MathJax.startup.promise")
+        assert watched.page.locator("mjx-container").count() > 0, name
+        assert watched.page.locator("mjx-merror").count() == 0, f"{name}: MathJax errors"
+        source = watched.page.evaluate(
+            "() => [...document.scripts].map(s => s.src).find(s => s.includes('tex-chtml'))"
+        )
+        assert source and source.startswith(watched.base_url), source
+    first = watched.page.locator("mjx-container").first
+    watched.screenshot("mathjax", first)
+    watched.assert_clean()

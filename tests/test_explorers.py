@@ -1,0 +1,347 @@
+"""The explorers' data: every number a view can show is the library's, at every slider position.
+
+Two references, as everywhere in the tests: the library itself (the explorer must show exactly
+what ``forward``/``backward`` return) and torch in float64 (autograd, torch.nn.functional), so a
+wrong number cannot hide in both the library and the explorer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+import scratchnn
+from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
+from scratchnn.explorers import activation as activation_mod
+from scratchnn.explorers import (
+    activation_explorer,
+    activation_table,
+    forward_pass_explorer,
+    forward_pass_network,
+    forward_table,
+    loss_explorer,
+    loss_table,
+)
+from scratchnn.explorers import forward_pass as forward_mod
+from scratchnn.explorers import loss as loss_mod
+from scratchnn.explorers._common import rounded
+
+EXPLORERS = [activation_explorer, forward_pass_explorer, loss_explorer]
+
+# --------------------------------------------------------------------------------------------
+# The grid that stands for a slider
+
+
+@pytest.mark.parametrize(
+    "grid", [activation_mod.X_GRID, forward_mod.INPUT_GRID, loss_mod.EPS_GRID, loss_mod.DELTA_GRID]
+)
+def test_grid_is_the_sliders_positions(grid):
+    values = grid.values()
+    assert len(values) == grid.n
+    assert values[0] == grid.lo and values[-1] == grid.hi
+    for i, v in enumerate(values):
+        assert v == float(f"{v:.2f}")  # the float nearest its 2-decimal value: 0.15, not 0.15…02
+        assert grid.index(v) == i
+
+
+def test_grid_sizes_match_the_brief():
+    assert activation_mod.X_GRID.n == 201
+    assert forward_mod.INPUT_GRID.n == 41
+    assert loss_mod.EPS_GRID.n == 121
+    assert loss_mod.DELTA_GRID.n == 30
+
+
+@given(st.integers(0, 200), st.floats(-0.49, 0.49))
+def test_grid_index_snaps_to_the_nearest_point(i, offset):
+    grid = activation_mod.X_GRID
+    assert grid.index(grid.values()[i] + offset * grid.step) == i
+
+
+@given(st.floats(-100, 100, allow_nan=False), st.sampled_from([1, 2, 3, 4]))
+def test_rounded_prints_exactly_like_python(value, digits):
+    """The view prints rounded(v).toFixed(d); that must read as Python's f"{v:.{d}f}"."""
+    r = rounded(torch.tensor(value, dtype=torch.float64), digits)
+    expected = f"{value:.{digits}f}"
+    if float(expected) == 0.0:
+        expected = expected.lstrip("-")  # the view never prints −0.000
+    assert f"{r:.{digits}f}" == expected
+    assert math.copysign(1.0, r) == 1.0 or r != 0.0  # no negative zero reaches the page
+
+
+# --------------------------------------------------------------------------------------------
+# Activation explorer
+
+
+def test_activation_table_is_each_activations_forward_and_backward():
+    table = activation_table()
+    x = activation_mod.X_GRID.tensor()
+    assert table.names == list(ACTIVATIONS)
+    assert table.f.shape == table.df.shape == table.saturated.shape == (7, 201)
+    for a, cls in enumerate(ACTIVATIONS.values()):
+        act = cls()
+        assert torch.equal(table.f[a], act.forward(x))
+        assert torch.equal(table.df[a], act.backward(torch.ones_like(x)))
+        assert torch.equal(table.saturated[a], table.df[a].abs() < 0.1)
+
+
+TORCH_ACTIVATIONS = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": F.relu,
+    "leaky": lambda x: F.leaky_relu(x, 0.01),
+    "elu": lambda x: F.elu(x, 1.0),
+    "gelu": lambda x: F.gelu(x, approximate="tanh"),
+    "swish": F.silu,
+}
+
+
+def test_activation_table_matches_torch_autograd():
+    table = activation_table()
+    x = table.x.clone().requires_grad_(True)
+    for a, name in enumerate(table.names):
+        y = TORCH_ACTIVATIONS[name](x)
+        (grad,) = torch.autograd.grad(y.sum(), x)
+        torch.testing.assert_close(table.f[a], y.detach(), rtol=1e-12, atol=1e-14)
+        torch.testing.assert_close(table.df[a], grad, rtol=1e-12, atol=1e-14)
+
+
+def test_activation_known_points():
+    table = activation_table()
+    i0 = activation_mod.X_GRID.index(0.0)
+    sig, relu = table.names.index("sigmoid"), table.names.index("relu")
+    assert table.f[sig, i0].item() == 0.5 and table.df[sig, i0].item() == 0.25
+    assert table.df[relu, i0].item() == 0.0  # ReLU'(0) = 0, as torch
+    # σ' = σ(1 − σ) = 0.1 at σ = (1 ± √0.6)/2, i.e. |x| = log((1 + √0.6)/(1 − √0.6)) ≈ 2.063:
+    # sigmoid units saturate from |x| ≈ 2.06 on, well before the |x| > 3 of the article's summary.
+    edge = math.log((1 + math.sqrt(0.6)) / (1 - math.sqrt(0.6)))
+    assert edge == pytest.approx(2.0634, abs=1e-4)
+    x = activation_mod.X_GRID.values()
+    assert table.saturated[sig].tolist() == [abs(xi) > edge for xi in x]
+
+
+def test_activation_payload_is_the_table_rounded_for_display():
+    explorer = activation_explorer()
+    view = explorer.children[1]
+    data = view.data
+    table = activation_table()
+    assert data["x"] == activation_mod.X_GRID.values()
+    for a in range(7):
+        assert data["f"][a] == rounded(table.f[a], activation_mod.DIGITS)
+        assert data["df"][a] == rounded(table.df[a], activation_mod.DIGITS)
+        assert data["saturated"][a] == "".join("1" if s else "0" for s in table.saturated[a])
+
+
+# --------------------------------------------------------------------------------------------
+# Forward-pass explorer
+
+
+def test_network_is_fixed_and_float64():
+    a, b = forward_pass_network(), forward_pass_network()
+    assert a.dims == [2, 4, 4, 1] and a.activation == "relu"
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert p.dtype == torch.float64 and torch.equal(p, q)
+    # The weights are MLP's own initialisation from the seed (the biases are drawn afterwards).
+    plain = MLP(
+        [2, 4, 4, 1],
+        "relu",
+        generator=torch.Generator().manual_seed(forward_mod.SEED),
+        dtype=torch.float64,
+    )
+    assert torch.equal(plain.layers[0].W, a.layers[0].W)
+
+
+def test_forward_table_is_mlp_forward_layer_by_layer_at_grid_inputs():
+    net = forward_pass_network()
+    table = forward_table(net)
+    n = forward_mod.INPUT_GRID.n
+    assert table.inputs.shape == (n * n, 2)
+    assert [o.shape for o in table.outputs] == [(n * n, 4), (n * n, 4), (n * n, 1)]
+    # The whole batch: the explorer's last layer is exactly MLP.forward.
+    assert torch.equal(table.outputs[-1], net.forward(table.inputs))
+    values = forward_mod.INPUT_GRID.values()
+    for i, j in [(0, 0), (30, 15), (20, 20), (40, 3), (7, 40)]:
+        k = i * n + j
+        assert table.inputs[k].tolist() == [values[i], values[j]]
+        h = torch.tensor([[values[i], values[j]]], dtype=torch.float64)
+        hidden = 0
+        for layer in net.layers:  # one input at a time, layer by layer
+            h = layer.forward(h)
+            if isinstance(layer, scratchnn.ReLU):
+                torch.testing.assert_close(table.outputs[hidden][k], h[0], rtol=1e-13, atol=1e-15)
+                assert torch.equal(table.active[hidden][k], h[0] > 0)
+                hidden += 1
+        torch.testing.assert_close(table.outputs[-1][k], h[0], rtol=1e-13, atol=1e-15)
+
+
+def test_forward_table_matches_torch():
+    net = forward_pass_network()
+    table = forward_table(net)
+    W = [layer.W for layer in net.layers[0::2]]
+    b = [layer.b for layer in net.layers[0::2]]
+    h1 = torch.relu(table.inputs @ W[0] + b[0])
+    h2 = torch.relu(h1 @ W[1] + b[1])
+    out = h2 @ W[2] + b[2]
+    for mine, ref in zip(table.outputs, [h1, h2, out], strict=True):
+        torch.testing.assert_close(mine, ref, rtol=1e-13, atol=1e-15)
+
+
+def test_seed_gives_an_instructive_network():
+    """Why SEED = 7: no hidden unit is on or off on the whole grid; the output changes sign."""
+    table = forward_table()
+    for active in table.active:
+        share = active.double().mean(dim=0)
+        assert bool(((share > 0.1) & (share < 0.9)).all()), share
+    assert table.outputs[-1].min() < 0 < table.outputs[-1].max()
+
+
+def test_forward_payload_layout():
+    data = forward_pass_explorer().children[1].data
+    table = forward_table()
+    n = forward_mod.INPUT_GRID.n
+    for layer, out in enumerate(table.outputs):
+        width = out.shape[1]
+        flat = data["outputs"][layer]
+        assert len(flat) == n * n * width
+        k = 23 * n + 11
+        assert flat[k * width : (k + 1) * width] == rounded(out[k], forward_mod.DIGITS)
+    for layer, active in enumerate(table.active):
+        assert data["active"][layer] == "".join("1" if a else "0" for a in active.reshape(-1))
+    assert data["weights"][0] == rounded(table.weights[0], 4)
+
+
+# --------------------------------------------------------------------------------------------
+# Loss explorer
+
+
+def test_loss_table_is_each_losses_forward_and_backward():
+    table = loss_table()
+    for e_index, eps in enumerate(table.eps):
+        pred = torch.tensor([[eps]], dtype=torch.float64)
+        zero = torch.zeros(1, 1, dtype=torch.float64)
+        for loss, rows in [(MSELoss(), table.mse), (MAELoss(), table.mae)]:
+            assert rows[0, e_index].item() == loss.forward(pred, zero).item()
+            assert rows[1, e_index].item() == loss.backward().item()
+        for d_index, delta in enumerate(table.deltas):
+            loss = HuberLoss(delta)
+            assert table.huber[d_index, 0, e_index].item() == loss.forward(pred, zero).item()
+            assert table.huber[d_index, 1, e_index].item() == loss.backward().item()
+
+
+def test_loss_table_closed_forms_and_torch():
+    table = loss_table()
+    eps = torch.tensor(table.eps, dtype=torch.float64)
+    torch.testing.assert_close(table.mse[0], eps**2, rtol=1e-15, atol=0)
+    torch.testing.assert_close(table.mse[1], 2 * eps, rtol=1e-15, atol=0)
+    torch.testing.assert_close(table.mae[0], eps.abs(), rtol=0, atol=0)
+    torch.testing.assert_close(table.mae[1], eps.sign(), rtol=0, atol=0)  # 0 at ε = 0
+    for d_index, delta in enumerate(table.deltas):
+        e = eps.clone().requires_grad_(True)
+        ref = F.huber_loss(e, torch.zeros_like(e), delta=delta, reduction="none")
+        (grad,) = torch.autograd.grad(ref.sum(), e)
+        torch.testing.assert_close(table.huber[d_index, 0], ref.detach(), rtol=1e-14, atol=1e-15)
+        torch.testing.assert_close(table.huber[d_index, 1], grad, rtol=1e-14, atol=1e-15)
+
+
+def test_bce_error_definition():
+    """BCE's ε is the probability error p − y: L = −log(1 − |ε|), dL/dε = sign(ε)/(1 − |ε|)."""
+    table = loss_table()
+    for e_index, eps in enumerate(table.eps):
+        loss, grad = table.bce[:, e_index].tolist()
+        point = loss_mod.bce_point(eps)
+        if abs(eps) >= 1:
+            assert point is None and math.isnan(loss) and math.isnan(grad)
+            continue
+        p, y = point
+        assert p - y == pytest.approx(eps, abs=1e-15)
+        library = BCELoss()
+        pt, yt = torch.tensor([[p]], dtype=torch.float64), torch.tensor([[y]], dtype=torch.float64)
+        assert loss == library.forward(pt, yt).item() and grad == library.backward().item()
+        assert loss == pytest.approx(-math.log1p(-abs(eps)), rel=1e-12, abs=1e-15)
+        if eps != 0:
+            assert grad == pytest.approx(math.copysign(1, eps) / (1 - abs(eps)), rel=1e-12)
+            pr = torch.tensor([p], dtype=torch.float64, requires_grad=True)
+            ref = F.binary_cross_entropy(pr, torch.tensor([y], dtype=torch.float64))
+            (ref_grad,) = torch.autograd.grad(ref, pr)
+            assert loss == pytest.approx(ref.item(), rel=1e-12, abs=1e-15)
+            assert grad == pytest.approx(ref_grad.item(), rel=1e-12)
+        else:
+            assert (loss, grad) == (0.0, 0.0)  # the kink: slopes −1 and +1; 0 is a subgradient
+
+
+def test_loss_payload_marks_undefined_bce_as_null():
+    data = loss_explorer().children[1].data
+    json.dumps(data, allow_nan=False)  # no NaN may reach the page: it is not valid JSON
+    eps = data["eps"]
+    for i, e in enumerate(eps):
+        defined = abs(e) < 1
+        assert (data["bce"]["loss"][i] is not None) == defined
+    i = loss_mod.EPS_GRID.index(3.0)
+    d = loss_mod.DELTA_GRID.index(1.0)
+    # The article's table at ε = 3 (B·N = 1): MSE 6, MAE 1, Huber(δ = 1) δ = 1.
+    assert (data["mse"]["grad"][i], data["mae"]["grad"][i], data["huber"][d]["grad"][i]) == (
+        6.0,
+        1.0,
+        1.0,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The widgets
+
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_explorer_is_one_box_with_a_stable_repr(make):
+    a, b = make(), make()
+    assert repr(a) == repr(b)
+    assert "0x" not in repr(a) and len(repr(a)) <= 110  # ipywidgets cuts text/plain at 110
+    bundle = a._repr_mimebundle_()
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert bundle["text/plain"] == repr(a)
+    _controls, view, _caption = a.children
+    assert "export default" in view._esm and "function gridIndex" in view._esm
+    assert view.data == b.children[1].data
+
+
+@pytest.mark.parametrize("make", EXPLORERS)
+def test_payload_is_json_and_small(make):
+    view = make().children[1]
+    size = len(json.dumps(view.data, allow_nan=False))
+    assert size < 150_000, size  # embedded in the page: keep it light
+
+
+def _links(explorer):
+    view = explorer.children[1]
+    found = set()
+    for link in explorer.links:
+        (src, src_trait), (dst, dst_trait) = link.source, link.target
+        assert dst is view and src in explorer.children[0].children
+        found.add((type(src).__name__, src_trait, dst_trait))
+    return found
+
+
+def test_controls_are_linked_in_the_browser():
+    assert _links(activation_explorer()) == {
+        ("Dropdown", "index", "index"),
+        ("FloatSlider", "value", "x"),
+    }
+    assert _links(forward_pass_explorer()) == {
+        ("FloatSlider", "value", "x1"),
+        ("FloatSlider", "value", "x2"),
+    }
+    assert _links(loss_explorer()) == {
+        ("FloatSlider", "value", "eps"),
+        ("FloatSlider", "value", "delta"),
+    }
+
+
+def test_javascript_ships_with_the_package():
+    here = Path(scratchnn.__file__).parent / "explorers"
+    for name in ("plot.js", "activation.js", "forward_pass.js", "loss.js", "explorers.css"):
+        assert (here / name).is_file(), name
