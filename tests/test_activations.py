@@ -3,9 +3,9 @@
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import TOL, gen, rel_err
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import TOL, gen, rel_err
 
 from scratchnn import ACTIVATIONS, ELU, LeakyReLU, get_activation
 

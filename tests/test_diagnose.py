@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from conftest import gen
+from reference import gen
 
 from scratchnn import (
     ELU,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 import torch
-from conftest import gen
+from reference import gen
 
 from scratchnn.dropout import Dropout
 from scratchnn.gradcheck import numerical_gradient, relative_error

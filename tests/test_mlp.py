@@ -2,9 +2,9 @@
 
 import pytest
 import torch
-from conftest import TOL, gen, rel_err
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import TOL, gen, rel_err
 
 from scratchnn import ACTIVATIONS, MLP, Linear, MSELoss
 

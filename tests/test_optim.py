@@ -5,9 +5,9 @@ import warnings
 
 import pytest
 import torch
-from conftest import gen, rel_err
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import gen, rel_err
 
 from scratchnn import MLP, Linear, MSELoss
 from scratchnn.layer import Layer
