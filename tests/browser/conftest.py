@@ -42,7 +42,7 @@ KNOWN_THEME_ERRORS = {
     "Got invalid theme mode: . Resetting to auto.",
 }
 # What the book is built from: if any is newer than the built index.html, the book is rebuilt.
-BOOK_SOURCES = ["_config.yml", "_toc.yml", "*.md", "chapters/*.ipynb", "book_js/**/*.js"]
+BOOK_SOURCES = ["_config.yml", "_toc.yml", "*.md", "*.ipynb", "chapters/*.ipynb", "book_js/**/*.js"]
 
 
 def _unavailable(message: str) -> None:

@@ -1,0 +1,328 @@
+"""The book's maintenance scripts: stale-output and error detection, the built-HTML link check, the
+Colab setup cell, figure alt text, and the docstring fallback of the API reference."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+CHAPTER = REPO / "chapters" / "01_linear_layer.ipynb"
+
+
+def load_script(name: str):
+    """Import scripts/<name>.py (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"script_{name}", REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_notebooks = load_script("check_notebooks")
+check_links = load_script("check_links")
+colab_setup = load_script("colab_setup")
+figure_text = load_script("figure_text")
+plain_docstrings = load_script("plain_docstrings")
+
+
+def executed_notebook(*sources: str) -> nbformat.NotebookNode:
+    """A notebook whose code cells look executed (an execution count each), with a hash recorded."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("# Title"))
+    for count, source in enumerate(sources, start=1):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.execution_count = count
+        nb.cells.append(cell)
+    check_notebooks.record_source_hash(nb)
+    return nb
+
+
+def write(nb, path: Path) -> Path:
+    nbformat.write(nb, path)
+    return path
+
+
+# check_notebooks ---------------------------------------------------------------------------
+
+
+def test_a_freshly_recorded_notebook_is_current(tmp_path):
+    path = write(executed_notebook("x = 1", "print(x)"), tmp_path / "nb.ipynb")
+    assert check_notebooks.problems(path) == []
+
+
+def test_editing_a_code_cell_makes_outputs_stale(tmp_path):
+    nb = executed_notebook("x = 1", "print(x)")
+    nb.cells[1].source = "x = 2"
+    (message,) = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    assert "stored outputs are stale: run `make execute`" in message
+    assert "its code cells changed" in message
+
+
+def test_editing_markdown_or_metadata_does_not(tmp_path):
+    nb = executed_notebook("x = 1")
+    nb.cells[0].source = "# Another title"
+    nb.cells[1].metadata["mystnb"] = {"image": {"alt": "text"}}
+    assert check_notebooks.problems(write(nb, tmp_path / "nb.ipynb")) == []
+
+
+def test_a_changed_package_makes_outputs_stale(tmp_path):
+    path = write(executed_notebook("x = 1"), tmp_path / "nb.ipynb")
+    (message,) = check_notebooks.problems(path, package_digest="sha256:something-else")
+    assert "stale" in message and "scratchnn/ changed" in message
+
+
+def test_no_hash_means_not_executed_by_make_execute(tmp_path):
+    nb = executed_notebook("x = 1")
+    del nb.metadata["scratchnn"]
+    (message,) = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    assert "stale" in message and "no source hash" in message
+
+
+def test_error_outputs_and_unexecuted_cells_are_reported(tmp_path):
+    nb = executed_notebook("1 / 0", "y = 2", "raise KeyError('expected')")
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero")
+    ]
+    nb.cells[2].execution_count = None
+    nb.cells[3].outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="'expected'")]
+    nb.cells[3].metadata["tags"] = ["raises-exception"]  # a deliberate error is fine
+    messages = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    assert len(messages) == 2, messages
+    assert "cell 1 stored an error, ZeroDivisionError: division by zero" in messages[0]
+    assert "1 code cell(s) never executed (cells 2)" in messages[1]
+
+
+def test_package_hash_sees_sources_only_and_ignores_line_ends(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "__pycache__").mkdir(parents=True)
+    (package / "a.py").write_bytes(b"x = 1\n")
+    (package / "view.js").write_bytes(b"let a;\n")
+    before = check_notebooks.package_hash(package)
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"junk")
+    (package / "notes.txt").write_text("not a source")
+    assert check_notebooks.package_hash(package) == before
+    (package / "a.py").write_bytes(b"x = 1\r\n")  # a CRLF checkout
+    assert check_notebooks.package_hash(package) == before
+    (package / "view.js").write_bytes(b"let b;\n")
+    assert check_notebooks.package_hash(package) != before
+
+
+def test_a_real_chapter_copy_edited_fails_the_command(tmp_path):
+    """What `make book` runs: a copy of a chapter, hashed as `make execute` would, then edited."""
+    path = tmp_path / CHAPTER.name
+    shutil.copy(CHAPTER, path)
+    nb = nbformat.read(path, as_version=4)
+    check_notebooks.record_source_hash(nb)
+    nbformat.write(nb, path)
+    command = [sys.executable, str(REPO / "scripts" / "check_notebooks.py"), str(path)]
+    ok = subprocess.run(command, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    code_cell = next(c for c in nb.cells if c.cell_type == "code")
+    code_cell.source += "\n# edited"
+    nbformat.write(nb, path)
+    stale = subprocess.run(command, capture_output=True, text=True)
+    assert stale.returncode == 1
+    assert f"{path}: stored outputs are stale: run `make execute`" in stale.stderr
+
+
+# check_links --------------------------------------------------------------------------------
+
+
+def test_check_links_finds_missing_files_anchors_and_python_references(tmp_path):
+    html = tmp_path / "html"
+    (html / "chapters").mkdir(parents=True)
+    (html / "_static").mkdir()
+    (html / "_static" / "theme.html").write_text('<a href="nowhere.html">theme asset</a>')
+    (html / "index.html").write_text(
+        '<h1 id="top">Book</h1><a href="chapters/one.html#intro">ok</a>'
+        '<a href="#top">ok</a><a href="https://example.org/x">external, not followed</a>'
+        '<a href="mailto:a@b.c">mail</a><img src="_static/logo.png">'
+    )
+    (html / "_static" / "logo.png").write_bytes(b"png")
+    (html / "chapters" / "one.html").write_text(
+        '<section id="intro"><a href="../index.html">up</a>'
+        '<a href="two.html">missing page</a><a href="../index.html#gone">missing anchor</a>'
+        '<a class="reference internal" href="../reference.html#scratchnn.Linear">'
+        '<code class="xref py py-class docutils literal notranslate">Linear</code></a>'
+        '<code class="xref py py-class docutils literal notranslate">'
+        '<span class="pre">scratchnn.Lineer</span></code></section>'
+    )
+    (html / "reference.html").write_text('<dt id="scratchnn.Linear">Linear</dt>')
+    found = check_links.broken_links(html)
+    assert len(found) == 3, found
+    assert any("scratchnn.Lineer" in f and "resolves to nothing" in f for f in found)
+    assert any("two.html" in f and "no such file" in f for f in found)
+    assert any("'gone'" in f and "no id" in f for f in found)
+    assert check_links.main([str(html)]) == 1
+    (html / "chapters" / "one.html").write_text('<p id="intro"><a href="../index.html#top">ok</a>')
+    assert check_links.main([str(html)]) == 0
+
+
+# colab_setup ---------------------------------------------------------------------------------
+
+URL, BRANCH = "https://github.com/someone/fork-of-the-book", "work"
+PINS = ["anywidget==0.11.0", "myst-nb==1.4.0"]
+
+
+def test_repository_and_pins_come_from_the_config_and_requirements():
+    url, branch = colab_setup.repository()
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    assert (url, branch) == (config["repository"]["url"], config["repository"]["branch"])
+    requirements = (REPO / "requirements.txt").read_text()
+    assert all(pin in requirements for pin in colab_setup.pins())
+
+
+def test_setup_cell_is_inserted_before_the_first_code_cell_once(tmp_path):
+    path = tmp_path / "chapter.ipynb"
+    shutil.copy(CHAPTER, path)
+    nb = nbformat.read(path, as_version=4)
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert colab_setup.status(nb, URL, BRANCH, PINS) == "no Colab setup cell"
+    assert colab_setup.apply(nb, URL, BRANCH, PINS) is True
+    cell = nb.cells[first_code]
+    assert cell.metadata["tags"] == ["remove-cell"] and cell.get("id") == "colab-setup"
+    assert colab_setup.status(nb, URL, BRANCH, PINS) is None
+    cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}  # nbclient's timing
+    assert colab_setup.status(nb, URL, BRANCH, PINS) is None
+    assert colab_setup.apply(nb, URL, BRANCH, PINS) is False
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    before = path.read_bytes()
+    again = nbformat.read(path, as_version=4)
+    assert colab_setup.apply(again, URL, BRANCH, PINS) is False  # idempotent
+    nbformat.write(again, path)
+    assert path.read_bytes() == before
+
+
+def test_setup_cell_follows_a_change_of_repository_and_drops_duplicates(tmp_path):
+    nb = executed_notebook("x = 1")
+    colab_setup.apply(nb, URL, BRANCH, PINS)
+    nb.cells.append(nbformat.v4.new_code_cell(nb.cells[1].source, metadata=nb.cells[1].metadata))
+    assert colab_setup.status(nb, URL, BRANCH, PINS) == "2 Colab setup cells"
+    moved = "https://github.com/another/place"
+    assert colab_setup.apply(nb, moved, BRANCH, PINS) is True
+    assert colab_setup.status(nb, moved, BRANCH, PINS) is None
+    assert sum(moved in cell.source for cell in nb.cells) == 1
+
+
+def test_setup_cell_is_lint_clean(tmp_path):
+    source = tmp_path / "cell.py"
+    source.write_text(colab_setup.cell_source(URL, BRANCH, PINS) + "\n")
+    ruff = Path(sys.executable).with_name("ruff")
+    assert subprocess.run([ruff, "check", "--quiet", source], cwd=REPO).returncode == 0
+    formatted = subprocess.run([ruff, "format", "--check", "--quiet", source], cwd=REPO)
+    assert formatted.returncode == 0
+
+
+def test_setup_cell_does_nothing_and_prints_nothing_outside_colab(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        exec(colab_setup.cell_source(URL, BRANCH, PINS), {})
+    assert out.getvalue() == "" and calls == []
+
+
+def test_setup_cell_on_colab_clones_installs_and_enables_widgets(monkeypatch, tmp_path):
+    enabled = []
+    google = types.ModuleType("google")
+    colab = types.ModuleType("google.colab")
+    colab.output = types.SimpleNamespace(enable_custom_widget_manager=lambda: enabled.append(1))
+    google.colab = colab
+    monkeypatch.setitem(sys.modules, "google", google)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda args, **kwargs: calls.append(args))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    clone = str(tmp_path / "clone")
+    exec(colab_setup.cell_source(URL, BRANCH, PINS).replace(colab_setup.CLONE_DIR, clone), {})
+    git, pip = calls
+    assert git[:2] == ["git", "clone"] and git[-2:] == [URL, clone] and BRANCH in git
+    assert pip[:4] == [sys.executable, "-m", "pip", "install"] and pip[-2:] == PINS
+    assert sys.path[0] == clone and enabled == [1]
+
+
+def test_colab_check_command_reports_a_missing_cell(tmp_path):
+    path = tmp_path / "chapter.ipynb"
+    shutil.copy(CHAPTER, path)
+    script = [sys.executable, str(REPO / "scripts" / "colab_setup.py")]
+    missing = subprocess.run([*script, "--check", str(path)], capture_output=True, text=True)
+    assert missing.returncode == 1 and "no Colab setup cell" in missing.stdout
+    assert subprocess.run([*script, str(path)], capture_output=True).returncode == 0
+    present = subprocess.run([*script, "--check", str(path)], capture_output=True, text=True)
+    assert present.returncode == 0, present.stdout
+
+
+# figure_text ---------------------------------------------------------------------------------
+
+
+def figure_notebook() -> nbformat.NotebookNode:
+    nb = executed_notebook(
+        'fig, ax = plt.subplots()\nax.set_title("A parabola")\nplt.show()', "print('no figure')"
+    )
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0K", "text/plain": "F"})
+    ]
+    nb.cells[1]["id"] = "fig1"
+    return nb
+
+
+def test_figures_without_text_are_listed_with_their_titles(tmp_path):
+    path = write(figure_notebook(), tmp_path / "nb.ipynb")
+    (line,) = figure_text.missing(path)
+    assert "cell 1 (id fig1)" in line and "A parabola" in line
+
+
+def test_apply_sets_alt_and_caption_idempotently(tmp_path, monkeypatch):
+    write(figure_notebook(), tmp_path / "nb.ipynb")
+    mapping = tmp_path / "figures.yml"
+    mapping.write_text(
+        "nb.ipynb:\n  fig1:\n    alt: A parabola opening upwards.\n"
+        "    caption: >\n      The loss after one step,\n      a parabola.\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert figure_text.main(["apply", str(mapping)]) == 0
+    cell = nbformat.read(tmp_path / "nb.ipynb", as_version=4).cells[1]
+    assert cell.metadata["mystnb"] == {
+        "image": {"alt": "A parabola opening upwards."},
+        "figure": {"caption": "The loss after one step, a parabola."},
+    }
+    assert figure_text.missing(tmp_path / "nb.ipynb") == []
+    assert figure_text.apply(mapping, tmp_path) == []  # nothing left to change
+    mapping.write_text("nb.ipynb:\n  nope:\n    alt: x\n")
+    with pytest.raises(SystemExit, match="no figure cell with id 'nope'"):
+        figure_text.apply(mapping, tmp_path)
+
+
+def test_a_caption_alone_is_enough():
+    nb = figure_notebook()
+    figure_text.set_text(nb.cells[1], {"caption": "Shown under the figure."})
+    assert figure_text.text_of(nb.cells[1]) == {"caption": "Shown under the figure."}
+    with pytest.raises(ValueError, match="unknown field"):
+        figure_text.set_text(nb.cells[1], {"title": "x"})
+
+
+# plain_docstrings ----------------------------------------------------------------------------
+
+
+def test_docstrings_that_are_not_rest_fall_back_to_a_literal_block():
+    assert plain_docstrings.rest_problems("The loss is |ε| for |ε| ≤ δ.")
+    assert plain_docstrings.rest_problems("Shapes:\n    x: (B, M)\nthen text")
+    assert plain_docstrings.rest_problems("See :class:`Linear`.\n\n.. attribute:: W\n") == []
+    lines = ["The loss is |ε|.", "", "    indented"]
+    plain_docstrings.process_docstring(None, "class", "x", None, {}, lines)
+    assert lines[:2] == ["::", ""] and lines[2] == "   The loss is |ε|."
+    valid = ["A valid ``docstring``.", "", ":param x: the input."]
+    plain_docstrings.process_docstring(None, "function", "f", None, {}, valid)
+    assert valid == ["A valid ``docstring``.", "", ":param x: the input."]
