@@ -182,9 +182,16 @@ def test_repository_and_pins_come_from_the_config_and_requirements():
     assert all(pin in requirements for pin in colab_setup.pins())
 
 
+def chapter_without_colab_cell(path):
+    """A copy of a real chapter, with its Colab setup cell taken out (every chapter has one)."""
+    nb = nbformat.read(CHAPTER, as_version=4)
+    nb.cells = [cell for cell in nb.cells if not colab_setup._is_setup_cell(cell)]
+    nbformat.write(nb, path)
+
+
 def test_setup_cell_is_inserted_before_the_first_code_cell_once(tmp_path):
     path = tmp_path / "chapter.ipynb"
-    shutil.copy(CHAPTER, path)
+    chapter_without_colab_cell(path)
     nb = nbformat.read(path, as_version=4)
     first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
     assert colab_setup.status(nb, URL, BRANCH, PINS) == "no Colab setup cell"
@@ -255,7 +262,7 @@ def test_setup_cell_on_colab_clones_installs_and_enables_widgets(monkeypatch, tm
 
 def test_colab_check_command_reports_a_missing_cell(tmp_path):
     path = tmp_path / "chapter.ipynb"
-    shutil.copy(CHAPTER, path)
+    chapter_without_colab_cell(path)
     script = [sys.executable, str(REPO / "scripts" / "colab_setup.py")]
     missing = subprocess.run([*script, "--check", str(path)], capture_output=True, text=True)
     assert missing.returncode == 1 and "no Colab setup cell" in missing.stdout
