@@ -8,7 +8,7 @@ raises ``NotImplementedError``) and a check cell runs it through ``chN.check_…
 through its check. ``chN.EXERCISES`` lists the (check, solution) pairs.
 """
 
-from . import ch1, ch2, ch3, ch4
+from . import ch1, ch2, ch3, ch4, ch5, ch6, ch7
 from ._check import NOT_ATTEMPTED, Result
 
-__all__ = ["NOT_ATTEMPTED", "Result", "ch1", "ch2", "ch3", "ch4"]
+__all__ = ["NOT_ATTEMPTED", "Result", "ch1", "ch2", "ch3", "ch4", "ch5", "ch6", "ch7"]
