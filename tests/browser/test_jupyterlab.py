@@ -1,0 +1,111 @@
+"""The explorers in a live JupyterLab kernel: run the cell, see the view, move a control.
+
+A JupyterLab server is started on 127.0.0.1 with a throwaway folder holding one notebook per
+explorer; Chromium opens each, runs its one cell, waits for the canvas, then moves the first slider
+with the keyboard and checks that the view's readouts change. No request may leave 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.browser
+
+EXPLORERS = ["activation_explorer", "forward_pass_explorer", "loss_explorer"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "jupyterlab"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    for name in EXPLORERS:
+        cell = nbformat.v4.new_code_cell(f"from scratchnn.explorers import {name}\n\n{name}()")
+        nb = nbformat.v4.new_notebook(cells=[cell])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(nb, root / f"{name}.ipynb")
+    port = _free_port()
+    log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         "jupyterlab.NeverCheckForUpdate"],
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, SCRATCHNN_QUIET="1"),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"JupyterLab did not start; see {root / 'lab.log'}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_explorer_works_in_a_live_kernel(browser, lab_url, name):
+    context = browser.new_context(viewport={"width": 1300, "height": 1100})
+    external: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(lab_url) or r.request.url.startswith("ws://127.0.0.1"):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{lab_url}/lab/tree/{name}.ipynb?reset")
+        notebook = page.locator(".jp-NotebookPanel:visible").first
+        notebook.wait_for()
+        # Run only once the kernel is up: the status bar says so.
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()
+        notebook.locator(".jp-Cell .jp-InputArea-editor").first.click()
+        page.keyboard.press("Shift+Enter")
+        view = notebook.locator(".snn-explorer").first
+        view.locator("canvas").wait_for()
+        readouts = view.locator("[data-readout]")
+        before = readouts.all_inner_texts()
+        handle = notebook.locator(".noUi-handle").first
+        handle.focus()
+        for _ in range(5):
+            handle.press("ArrowRight")
+        page.wait_for_function(
+            "([el, old]) => Array.from(el.querySelectorAll('[data-readout]'))"
+            ".map(e => e.innerText).join('|') !== old",
+            arg=[view.element_handle(), "|".join(before)],
+        )
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+        assert readouts.count() > 0
+    finally:
+        context.close()
+    assert not external, f"requests left 127.0.0.1: {external[:5]}"
+    assert not errors, errors
