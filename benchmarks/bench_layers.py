@@ -14,10 +14,11 @@ torch.nn.BatchNorm1d + autograd.
 
 from __future__ import annotations
 
-import argparse
-
 import torch
-from bench_train_step import compare  # this folder is on sys.path when run as a script
+from bench_train_step import (  # this folder is on sys.path when run as a script
+    compare,
+    parse_and_set_threads,
+)
 
 from scratchnn import MLP, MSELoss
 from scratchnn.batchnorm import BatchNorm1d
@@ -68,12 +69,7 @@ def row(label: str, t_ours: float, t_ref: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.steps} steps each")
+    args = parse_and_set_threads(__doc__.splitlines()[0])
     print(f"{'':<34}{'scratchnn':>12}{'torch':>12}{'ratio':>8}")
     dims = [512, 512, 512, 10]
     print(f"Adam step on the parameters of MLP {dims}:")

@@ -110,13 +110,19 @@ def linear_gflops(B: int, M: int, N: int, steps: int) -> tuple[float, float]:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_and_set_threads(description: str) -> argparse.Namespace:
+    """The benchmarks' shared command line: --steps and --threads (applied), then a header line."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.steps} steps each")
+    return args
+
+
+def main() -> None:
+    args = parse_and_set_threads(__doc__.splitlines()[0])
     print(f"{'model':<22}{'B':>5}{'scratchnn':>13}{'torch':>13}{'ratio':>8}")
     for dims, batch, loss_name in CONFIGS:
         ours, theirs = make_steps(dims, batch, loss_name)
