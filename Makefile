@@ -23,7 +23,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # The stages of `make test`, in order; each one's time is printed at the end.
 STAGES := install lint unit nbval book browser
 
-.PHONY: install assets book test lint unit nbval browser execute bench clean
+.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@echo "== install: $(VENV) from requirements.txt"
@@ -66,15 +66,17 @@ unit: install
 	@echo "== unit: pytest tests/"
 	$(PY) -m pytest tests -m "not browser"
 
-# Every chapter is re-executed and its printed outputs compared with the stored ones, with one and
-# with two threads: a number that differs between the two must not be printed.
+# Every notebook is re-executed and its printed outputs compared with the stored ones on two
+# numeric paths, as if on two machines: the native kernels with one thread, and torch's plain
+# kernels with MKL's most compatible path and two threads (scripts/numeric_paths.py). A digit
+# that moves between them must not be printed.
 nbval: install
-	@for threads in 1 2; do \
-	  echo "== nbval: notebooks with OMP_NUM_THREADS=$$threads"; \
-	  OMP_NUM_THREADS=$$threads MKL_NUM_THREADS=$$threads $(PY) -m pytest \
-	    --nbval --nbval-sanitize-with chapters/sanitize.cfg --nbval-current-env \
-	    -o testpaths= $(NOTEBOOKS) || exit 1; \
-	done
+	$(PY) scripts/numeric_paths.py ci $(NOTEBOOKS)
+
+# Not in CI (about 8 nbval runs): every kernel set this CPU offers, each with 1 and 2 threads;
+# prints a table of the cells that differ on each path.
+nbval-matrix: install
+	$(PY) scripts/numeric_paths.py matrix $(NOTEBOOKS)
 
 # The built book in Chromium, offline: the explorers react to keyboard and mouse with the numbers
 # scratchnn gives, and no page loads anything from another host. Under CI, as root, Chromium is

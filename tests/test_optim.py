@@ -60,8 +60,10 @@ def trajectory_error(name: str, hypers: dict, seed: int = 0, steps: int = STEPS)
 
     Both optimizers are fed the same sequence of gradients: the quadratic's gradients along
     torch's trajectory. (Feeding each one gradients at its own parameters is not a fair test of
-    the update rule: some settings, e.g. Adam with β₁ = 0, are chaotic on this problem, and a
-    rounding difference of 1e-17 grows ×5 per step; see ``test_closed_loop_can_be_chaotic``.)
+    the update rule: at some settings, e.g. Adam with β₁ = 0, the closed loop amplifies a one-ulp
+    difference to 1e-3 within 100 steps from some starts and damps it from others, and which one
+    happens depends on how the CPU rounds. ``test_closed_loop_follows_torch`` checks the closed
+    loop only where it damps differences.)
     """
     ours_cls, torch_cls = PAIRS[name]
     problem = Quadratic(5, 3, seed)
@@ -172,22 +174,25 @@ def test_training_an_mlp_follows_torch(name, hypers):
     assert loss_fn.forward(net.forward(x), y).item() < 0.9 * first_loss  # it learned something
 
 
-def test_closed_loop_can_be_chaotic():
-    """Why ``trajectory_error`` feeds both sides the same gradients: with Adam at β₁ = 0 on the
-    quadratic, two of *torch's own* Adam implementations (for-loop and fused), each fed gradients
-    at its own parameters, end 1e-4 apart after 100 steps, although each step agrees to 1e-16."""
-    hypers = {"lr": 0.0625, "betas": (0.0, 0.9375)}
-    problem = Quadratic(5, 3, seed=0)
-    finals = []
-    for impl in ({"foreach": False}, {"fused": True}):
-        ref = [problem.W0.clone().requires_grad_(), problem.b0.clone().requires_grad_()]
-        opt = torch.optim.Adam(ref, **hypers, **impl)
-        for _ in range(STEPS):
-            ref[0].grad, ref[1].grad = problem.grads(ref[0].detach(), ref[1].detach())
-            opt.step()
-        finals.append(ref[0].detach())
-    assert rel_err(finals[0], finals[1]) > 1e-6  # measured 1.7e-4 with torch 2.13
-    assert trajectory_error("Adam", hypers, seed=0) <= TRAJ_TOL  # same gradients: same path
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_closed_loop_follows_torch(seed):
+    """Each optimizer fed gradients at its own parameters (the way training runs), at the default
+    betas, where the loop damps rounding differences: the two paths stay together. A test of
+    this kind at β₁ = 0 would pass or fail with the CPU's rounding (see ``trajectory_error``)."""
+    hypers = {"lr": 0.05, "betas": (0.9, 0.999)}
+    problem = Quadratic(5, 3, seed=seed)
+    ours = Params(problem.W0.clone(), problem.b0.clone())
+    opt = Adam(ours, **hypers)
+    ref = [problem.W0.clone().requires_grad_(), problem.b0.clone().requires_grad_()]
+    ref_opt = torch.optim.Adam(ref, **hypers)
+    for _ in range(STEPS):
+        ours.dW, ours.db = problem.grads(ours.W, ours.b)
+        ref[0].grad, ref[1].grad = problem.grads(ref[0].detach(), ref[1].detach())
+        opt.step()
+        ref_opt.step()
+    assert rel_err(ours.W, ref[0].detach()) <= TRAJ_TOL
+    assert rel_err(ours.b, ref[1].detach()) <= TRAJ_TOL
+    assert rel_err(ours.W, problem.W_star) < rel_err(problem.W0, problem.W_star)  # it converges
 
 
 # ---------------------------------------------------------------- behaviour the docstrings claim
