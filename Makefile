@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 # Every notebook of the book: the chapters and the pages at the root that run code.
 NOTEBOOKS := $(CHAPTERS) reproducibility.ipynb
-# Progress bars (scratchnn.progress) stay silent while notebooks are executed or checked, so that no
+# Progress bars (course.progress) stay silent while notebooks are executed or checked, so that no
 # stored output ever holds one; a reader running a chapter interactively sees them.
 export SCRATCHNN_QUIET := 1
 # OpenMP threads that finish early sleep instead of spinning: with 2 threads on a busy 2-core
@@ -29,7 +29,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@echo "== install: $(VENV) from requirements.txt"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ".[book]"
 	touch $(STAMP)
 
 install: $(STAMP)

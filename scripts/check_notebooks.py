@@ -24,7 +24,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = ROOT / "scratchnn"
+# The notebooks' outputs depend on the subject (scratchnn) and on the course's machinery around
+# it (explorers, exercises, helpers), so a change to either stales them.
+PACKAGES = (ROOT / "scratchnn", ROOT / "course")
 # What the package's behaviour (and so a notebook's outputs) can depend on: its code, and the
 # explorers' views and styles, which are stored in the notebooks' widget state.
 PACKAGE_SUFFIXES = (".py", ".js", ".css")
@@ -51,7 +53,7 @@ def code_hash(nb: nbformat.NotebookNode) -> str:
     return _digest(_text(cell.source) for cell in nb.cells if cell.cell_type == "code")
 
 
-def package_files(package: Path = PACKAGE) -> list[Path]:
+def package_files(package: Path) -> list[Path]:
     if not package.is_dir():
         sys.exit(f"check_notebooks: no package at {package}")
     return sorted(
@@ -61,17 +63,20 @@ def package_files(package: Path = PACKAGE) -> list[Path]:
     )
 
 
-def package_hash(package: Path = PACKAGE) -> str:
-    """A hash of every ``scratchnn`` source file: its path inside the package and its bytes."""
+def package_hash(*packages: Path) -> str:
+    """A hash of every source file of ``packages`` (default: ``scratchnn`` and ``course``): each
+    file's path from its package's parent, and its bytes."""
     chunks = []
-    for path in package_files(package):
-        chunks += [path.relative_to(package).as_posix().encode(), _text(path.read_bytes())]
+    for package in packages or PACKAGES:
+        for path in package_files(package):
+            chunks += [path.relative_to(package.parent).as_posix().encode()]
+            chunks += [_text(path.read_bytes())]
     return _digest(chunks)
 
 
-def record_source_hash(nb: nbformat.NotebookNode, package: Path = PACKAGE) -> None:
+def record_source_hash(nb: nbformat.NotebookNode) -> None:
     """Store both hashes in ``nb.metadata["scratchnn"]``: call it right after executing ``nb``."""
-    nb.metadata[METADATA_KEY] = {"code_hash": code_hash(nb), "package_hash": package_hash(package)}
+    nb.metadata[METADATA_KEY] = {"code_hash": code_hash(nb), "package_hash": package_hash()}
 
 
 def problems(path: Path, *, package_digest: str | None = None) -> list[str]:
@@ -93,7 +98,7 @@ def problems(path: Path, *, package_digest: str | None = None) -> list[str]:
         if recorded["code_hash"] != code_hash(nb):
             changed.append("its code cells")
         if recorded["package_hash"] != (package_digest or package_hash()):
-            changed.append("scratchnn/")
+            changed.append("scratchnn/ or course/")
         if changed:
             found.append(
                 f"{name}: stored outputs are stale: {REEXECUTE} "

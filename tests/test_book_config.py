@@ -12,18 +12,20 @@ import importlib.util
 import inspect
 import pkgutil
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+import course
 import scratchnn
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
 NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reproducibility.ipynb"]
-# Not part of the library's API: the chapters' exercises (their solutions would be shown).
-NOT_IN_REFERENCE = ("scratchnn.exercises",)
+# Not part of the API: the chapters' exercises (their solutions would be shown).
+NOT_IN_REFERENCE = ("course.exercises",)
 
 
 def load_script(name: str):
@@ -74,7 +76,7 @@ def test_binder_installs_the_pins_and_scratchnn():
     lines = [line for line in lines if line]
     assert "-r ../requirements.txt" in lines  # relative to binder/: the root's pins
     assert (REPO / "binder" / "../requirements.txt").resolve() == REPO / "requirements.txt"
-    assert "-e ." in lines  # relative to pip's working directory, the repository's root
+    assert "-e .[book]" in lines  # relative to pip's working directory: the root; with its extra
     runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
     assert re.fullmatch(r"python-3\.\d+", runtime), runtime
     minimum = re.search(r'requires-python = ">=3\.(\d+)"', (REPO / "pyproject.toml").read_text())
@@ -113,21 +115,22 @@ def test_every_figure_has_alt_text_or_a_caption():
 
 
 def public_modules() -> list[str]:
-    """scratchnn and its modules, less private ones (``_name``) and NOT_IN_REFERENCE.
+    """scratchnn, course and their modules, less private ones (``_name``) and NOT_IN_REFERENCE.
 
-    A subpackage with an ``__all__`` (``scratchnn.optim``, ``scratchnn.explorers``) declares its
+    A subpackage with an ``__all__`` (``scratchnn.optim``, ``course.explorers``) declares its
     public API there; its modules' other names are implementation (``optim.optimizer.check_lr``).
     """
     public = ["scratchnn"]
-    for info in pkgutil.walk_packages(scratchnn.__path__, "scratchnn."):
-        name = info.name
-        parent, _, short = name.rpartition(".")
-        if name.startswith(NOT_IN_REFERENCE) or any(p.startswith("_") for p in name.split(".")):
-            continue
-        package = importlib.import_module(parent)
-        if parent != "scratchnn" and short not in getattr(package, "__all__", [short]):
-            continue
-        public.append(name)
+    for root in (scratchnn, course):
+        for info in pkgutil.walk_packages(root.__path__, f"{root.__name__}."):
+            name = info.name
+            parent, _, short = name.rpartition(".")
+            if name.startswith(NOT_IN_REFERENCE) or any(p.startswith("_") for p in name.split(".")):
+                continue
+            package = importlib.import_module(parent)
+            if parent != root.__name__ and short not in getattr(package, "__all__", [short]):
+                continue
+            public.append(name)
     return public
 
 
@@ -201,12 +204,23 @@ def makefile() -> str:
     return (REPO / "Makefile").read_text()
 
 
-def test_makefile_checks_every_notebook_including_the_root_pages():
-    text = makefile()
-    assert re.search(r"^NOTEBOOKS := \$\(CHAPTERS\) reproducibility\.ipynb$", text, re.M)
-    assert re.search(r"-o testpaths= \$\(NOTEBOOKS\)", text)  # nbval
-    assert re.search(r"execute_notebooks\.py \$\(NOTEBOOKS\)", text)
-    assert re.search(r"^export SCRATCHNN_QUIET := 1$", text, re.M)
+def dry_run(*targets: str) -> list[str]:
+    """The commands ``make`` would run for ``targets`` (``make -n``: nothing is executed)."""
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", *targets],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+def test_nbval_and_execute_see_every_notebook_including_the_root_pages():
+    expected = {path.relative_to(REPO).as_posix() for path in NOTEBOOKS}
+    for script in ("numeric_paths.py ci", "execute_notebooks.py"):
+        (line,) = [line for line in dry_run("nbval", "execute") if script in line]
+        assert set(line.split()) >= expected, (script, expected - set(line.split()))
 
 
 def test_make_book_fails_fast_on_stale_outputs_errors_and_broken_links():

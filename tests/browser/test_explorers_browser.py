@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from course.explorers import activation as activation_mod
+from course.explorers import forward_pass as forward_mod
+from course.explorers import loss as loss_mod
+from course.explorers.forward_pass import forward_pass_network
+from course.explorers.loss import bce_point
 from scratchnn import ACTIVATIONS, BCELoss, HuberLoss, MAELoss, MSELoss
-from scratchnn.explorers import activation as activation_mod
-from scratchnn.explorers import forward_pass as forward_mod
-from scratchnn.explorers import loss as loss_mod
-from scratchnn.explorers.forward_pass import forward_pass_network
-from scratchnn.explorers.loss import bce_point
 
 pytestmark = pytest.mark.browser
 

@@ -34,7 +34,7 @@ def _free_port() -> int:
 def lab_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     for name in EXPLORERS:
-        cell = nbformat.v4.new_code_cell(f"from scratchnn.explorers import {name}\n\n{name}()")
+        cell = nbformat.v4.new_code_cell(f"from course.explorers import {name}\n\n{name}()")
         nb = nbformat.v4.new_notebook(cells=[cell])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, root / f"{name}.ipynb")

@@ -11,13 +11,13 @@ import torch
 import torch.nn.functional as F
 from IPython.lib.pretty import pretty
 
+from course.exercises import NOT_ATTEMPTED, ch1, ch2, ch3, ch4, ch5, ch6, ch7
 from scratchnn import mlp_flops, sigmoid
-from scratchnn.exercises import NOT_ATTEMPTED, ch1, ch2, ch3, ch4, ch5, ch6, ch7
 
 CHAPTERS = {"ch1": ch1, "ch2": ch2, "ch3": ch3, "ch4": ch4, "ch5": ch5, "ch6": ch6, "ch7": ch7}
 PAIRS = [(check, solution) for mod in CHAPTERS.values() for check, solution in mod.EXERCISES]
 IDS = [check.__name__.removeprefix("check_") for check, _ in PAIRS]
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "chapters"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "chapters"
 
 
 def stub(*args):

@@ -1,6 +1,6 @@
 """Activation explorer (chapter 2): f and f′ of each activation, and where the unit saturates.
 
-    from scratchnn.explorers import activation_explorer; activation_explorer()
+    from course.explorers import activation_explorer; activation_explorer()
 
 Every value the view shows is the activation's own ``forward`` (f) and ``backward`` (f′, the
 backward of an upstream gradient of ones) at the 201 points x = −5, −4.95, …, 5 that the slider
@@ -16,7 +16,8 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from ..activations import ACTIVATIONS
+from scratchnn.activations import ACTIVATIONS
+
 from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
 
 X_GRID = Grid(-5.0, 5.0, 0.05)

@@ -1,8 +1,8 @@
 """Interactive explorers for the book: sliders that stay live in the static HTML pages.
 
-    from scratchnn.explorers import activation_explorer; activation_explorer()     # chapter 2
-    from scratchnn.explorers import forward_pass_explorer; forward_pass_explorer() # chapter 3
-    from scratchnn.explorers import loss_explorer; loss_explorer()                 # chapter 4
+    from course.explorers import activation_explorer; activation_explorer()     # chapter 2
+    from course.explorers import forward_pass_explorer; forward_pass_explorer() # chapter 3
+    from course.explorers import loss_explorer; loss_explorer()                 # chapter 4
 
 Each returns one displayable box (controls, drawing, caption). All numbers are computed here, in
 Python, by scratchnn; the JavaScript next to these modules only draws and looks them up. This

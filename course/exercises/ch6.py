@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import torch
 
-from ..batchnorm import BatchNorm1d
-from ..diagnose import diagnose, diagnose_function
+from scratchnn.batchnorm import BatchNorm1d
+from scratchnn.diagnose import diagnose, diagnose_function
+
 from ._check import Result, call, describe, from_diagnosis, passed, same, upstream, wrong
 
 __all__ = [

@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 import torch
 
-from ..cost import linear_flops
-from ..diagnose import diagnose
-from ..linear import Linear
+from scratchnn.cost import linear_flops
+from scratchnn.diagnose import diagnose
+from scratchnn.linear import Linear
+
 from ._check import Result, as_float, call, from_diagnosis, passed, same, wrong
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""scratchnn.environment: the facts a reader compares when their digits differ from the book's."""
+"""course.environment: the facts a reader compares when their digits differ from the book's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 import scratchnn
-from scratchnn.environment import (
+from course.environment import (
     cpu_model,
     environment,
     environment_table,

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ..diagnose import UPSTREAM_SEED, Diagnosis
-from ..gradcheck import relative_error
+from scratchnn.diagnose import UPSTREAM_SEED, Diagnosis
+from scratchnn.gradcheck import relative_error
 
 __all__ = [
     "NOT_ATTEMPTED",

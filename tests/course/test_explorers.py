@@ -17,10 +17,10 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+import course.explorers
 import scratchnn
-from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
-from scratchnn.explorers import activation as activation_mod
-from scratchnn.explorers import (
+from course.explorers import activation as activation_mod
+from course.explorers import (
     activation_explorer,
     activation_table,
     forward_pass_explorer,
@@ -29,9 +29,10 @@ from scratchnn.explorers import (
     loss_explorer,
     loss_table,
 )
-from scratchnn.explorers import forward_pass as forward_mod
-from scratchnn.explorers import loss as loss_mod
-from scratchnn.explorers._common import rounded
+from course.explorers import forward_pass as forward_mod
+from course.explorers import loss as loss_mod
+from course.explorers._common import rounded
+from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
 
 EXPLORERS = [activation_explorer, forward_pass_explorer, loss_explorer]
 
@@ -342,6 +343,6 @@ def test_controls_are_linked_in_the_browser():
 
 
 def test_javascript_ships_with_the_package():
-    here = Path(scratchnn.__file__).parent / "explorers"
+    here = Path(course.explorers.__file__).parent
     for name in ("plot.js", "activation.js", "forward_pass.js", "loss.js", "explorers.css"):
         assert (here / name).is_file(), name

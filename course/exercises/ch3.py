@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 import torch
 
-from ..cost import mlp_flops, parameter_count
-from ..diagnose import diagnose
-from ..linear import Linear
-from ..losses import MSELoss
+from scratchnn.cost import mlp_flops, parameter_count
+from scratchnn.diagnose import diagnose
+from scratchnn.linear import Linear
+from scratchnn.losses import MSELoss
+
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, wrong
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Loss explorer (chapter 4): MSE, MAE, Huber and BCE as functions of one prediction's error ε.
 
-    from scratchnn.explorers import loss_explorer; loss_explorer()
+    from course.explorers import loss_explorer; loss_explorer()
 
 Each value is the library loss of a single prediction (B·N = 1, so the mean is that one term):
 ``forward`` gives L(ε) and ``backward`` gives dL/dε, at every ε the slider can take
@@ -24,7 +24,8 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from ..losses import BCELoss, HuberLoss, Loss, MAELoss, MSELoss
+from scratchnn.losses import BCELoss, HuberLoss, Loss, MAELoss, MSELoss
+
 from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
 
 EPS_GRID = Grid(-3.0, 3.0, 0.05)

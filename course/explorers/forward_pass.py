@@ -1,6 +1,6 @@
 """Forward-pass explorer (chapter 3): a fixed 2→4→4→1 ReLU network, drawn neuron by neuron.
 
-    from scratchnn.explorers import forward_pass_explorer; forward_pass_explorer()
+    from course.explorers import forward_pass_explorer; forward_pass_explorer()
 
 The network is ``scratchnn.MLP([2, 4, 4, 1], "relu")`` in float64. Its weights are MLP's own
 Xavier initialisation from seed ``SEED``; its biases, zero at initialisation, are then drawn from
@@ -20,8 +20,9 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from ..activations import ReLU
-from ..mlp import MLP
+from scratchnn.activations import ReLU
+from scratchnn.mlp import MLP
+
 from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
 
 DIMS = [2, 4, 4, 1]

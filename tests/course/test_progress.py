@@ -1,4 +1,4 @@
-"""scratchnn.progress: silent under SCRATCHNN_QUIET (so nbval's stored outputs never hold a bar),
+"""course.progress: silent under SCRATCHNN_QUIET (so nbval's stored outputs never hold a bar),
 a widget in a Jupyter kernel, one rewritten line in a terminal, and the loop's items unchanged."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from scratchnn import progress as progress_mod
-from scratchnn.progress import Progress, format_seconds, frontend, is_quiet, progress
+from course import progress as progress_mod
+from course.progress import Progress, format_seconds, frontend, is_quiet, progress
 
 
 class FakeClock:
@@ -164,7 +164,7 @@ def _run_in_kernel(monkeypatch, quiet: str | None) -> list:
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "from scratchnn.progress import progress\n"
+            "from course.progress import progress\n"
             "total = 0\n"
             "for i in progress(range(50), desc='loop', interval=0):\n"
             "    total += i"

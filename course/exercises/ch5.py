@@ -15,10 +15,11 @@ from collections.abc import Callable
 
 import torch
 
-from ..cost import parameter_count
-from ..layer import Layer
-from ..mlp import MLP
-from ..optim import Adam, AdamW, Momentum
+from scratchnn.cost import parameter_count
+from scratchnn.layer import Layer
+from scratchnn.mlp import MLP
+from scratchnn.optim import Adam, AdamW, Momentum
+
 from ._check import Result, as_float, call, describe, passed, same, wrong
 
 __all__ = [

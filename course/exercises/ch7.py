@@ -14,10 +14,11 @@ from collections.abc import Callable
 
 import torch
 
-from ..activations import ReLU
-from ..batchnorm import BatchNorm1d
-from ..linear import Linear
-from ..mlp import Sequential
+from scratchnn.activations import ReLU
+from scratchnn.batchnorm import BatchNorm1d
+from scratchnn.linear import Linear
+from scratchnn.mlp import Sequential
+
 from ._check import Result, as_float, call, describe, passed, wrong
 
 __all__ = [

@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 import torch
 
-from ..activations import ELU, sigmoid
-from ..diagnose import diagnose_function
+from scratchnn.activations import ELU, sigmoid
+from scratchnn.diagnose import diagnose_function
+
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, upstream, wrong
 
 __all__ = [

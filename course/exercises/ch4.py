@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import torch
 
-from ..diagnose import diagnose
-from ..losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
+from scratchnn.diagnose import diagnose
+from scratchnn.losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
+
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
