@@ -20,7 +20,14 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-EXPLORERS = ["activation_explorer", "forward_pass_explorer", "loss_explorer"]
+EXPLORERS = [
+    "activation_explorer",
+    "forward_pass_explorer",
+    "loss_explorer",
+    "training_explorer",
+    "optimizer_paths_explorer",
+    "gradient_flow_explorer",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "jupyterlab"
 
 
