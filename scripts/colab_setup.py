@@ -15,8 +15,9 @@ book does not show it.
 
 The cell goes before the notebook's first code cell (after the chapter's title). Running the script
 again replaces the cell's source with the current one (after a change of URL, branch or pins) and
-leaves an up-to-date notebook untouched. The cell is code, so adding or changing it makes the
-notebook's stored outputs stale for ``scripts/check_notebooks.py``: run ``make execute`` after.
+leaves an up-to-date notebook untouched. Changing the cell (a fork repointing it) leaves the stored
+outputs current: ``scripts/notebooks.py`` leaves this cell out of a notebook's code hash. A cell
+newly added has never run, which ``scripts/notebooks.py check`` reports: run ``make execute`` after.
 """
 
 from __future__ import annotations
@@ -113,7 +114,9 @@ def apply(nb: nbformat.NotebookNode, url: str, branch: str, packages: list[str])
             return len(existing) > 1  # changed only if a duplicate was removed
         cell.source = wanted.source
         cell.metadata.update(wanted.metadata)
-        cell.outputs, cell.execution_count = [], None
+        # Outside Colab the cell prints nothing, before and after: its execution count stays, so
+        # a repointed notebook's stored outputs stay current (scripts/notebooks.py check).
+        cell.outputs = []
         return True
     if nb.nbformat_minor >= 5:
         taken = {cell.get("id") for cell in nb.cells}

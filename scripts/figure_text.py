@@ -27,7 +27,7 @@ optionally ``name``)::
         caption: Forward and backward time grow in proportion to B·M·N.
 
 Only metadata changes, never a code cell, so the stored outputs stay current
-(``scripts/check_notebooks.py``); the book must be rebuilt to show the new text.
+(``scripts/notebooks.py check``); the book must be rebuilt to show the new text.
 """
 
 from __future__ import annotations

