@@ -10,6 +10,8 @@ torch.optim.Adam's default implementation on CPU (a Python loop over tensors, li
 context, its ``foreach`` (multi-tensor) and ``fused`` (one C++ kernel per tensor) variants.
 BatchNorm1d: training-mode forward + backward (dx, dγ, dβ) at B=256, N=512, against
 torch.nn.BatchNorm1d + autograd.
+ReLU backward at B=256, N=512: ``ReLU``'s dout·sign(y) against the two ways of masking with a bool
+tensor, ``torch.where(y > 0, dout, 0)`` and ``dout * (y > 0)`` (the ReLU docstring's claim).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bench_train_step import (  # this folder is on sys.path when run as a scrip
     parse_and_set_threads,
 )
 
-from scratchnn import MLP, MSELoss
+from scratchnn import MLP, MSELoss, ReLU
 from scratchnn.batchnorm import BatchNorm1d
 from scratchnn.optim import Adam
 
@@ -32,7 +34,7 @@ def adam_steps(dims: list[int], seed: int = 0):
     loss = MSELoss()
     x, y = torch.randn(64, dims[0], generator=g), torch.randn(64, dims[-1], generator=g)
     loss.forward(net.forward(x), y)
-    net.backward(loss.backward(), need_dx=False)  # fills the gradients once; every step reuses them
+    net.backward(loss.backward())  # fills the gradients once; every step reuses them
     ours = Adam(net, lr=1e-3)
 
     def torch_adam(**impl):
@@ -64,6 +66,22 @@ def batchnorm_steps(B: int, N: int, seed: int = 0):
     return ours_step, torch_step
 
 
+def relu_backward_steps(B: int, N: int, seed: int = 0):
+    """ReLU's backward as written, and the two bool-mask forms it is compared with."""
+    g = torch.Generator().manual_seed(seed)
+    relu = ReLU()
+    relu.forward(torch.randn(B, N, generator=g))
+    dout = torch.randn(B, N, generator=g)
+    y = relu._y  # the cached output: the mask is y > 0
+    return (
+        lambda: relu.backward(dout),
+        {
+            "torch.where(y > 0, dout, 0)": lambda: torch.where(y > 0, dout, 0.0),
+            "dout * (y > 0)": lambda: dout * (y > 0),
+        },
+    )
+
+
 def row(label: str, t_ours: float, t_ref: float) -> str:
     return f"{label:<34}{t_ours * 1e6:>9.0f} µs{t_ref * 1e6:>9.0f} µs{t_ours / t_ref:>8.2f}"
 
@@ -80,6 +98,11 @@ def main() -> None:
     print("BatchNorm1d(512) training forward+backward, B=256:")
     t_ours, t_ref = compare(*batchnorm_steps(256, 512), args.steps)
     print(row("  vs torch.nn.BatchNorm1d+autograd", t_ours, t_ref))
+    print("ReLU backward, B=256, N=512, dout·sign(y) against masking with a bool tensor:")
+    ours, masks = relu_backward_steps(256, 512)
+    for name, mask in masks.items():
+        t_ours, t_ref = compare(ours, mask, args.steps)
+        print(row(f"  vs {name}", t_ours, t_ref))
 
 
 if __name__ == "__main__":

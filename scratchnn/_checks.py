@@ -18,6 +18,21 @@ def float_tensor(x: object, what: str) -> torch.Tensor:
     return x
 
 
+def nonempty_batch(x: torch.Tensor, what: str) -> None:
+    """A batch needs at least one row: with B = 0 a mean is 0/0 and a gradient has nothing to sum.
+
+    A tensor of shape (B, 0) is empty as well, and fails the same way.
+    """
+    if x.ndim and x.shape[0] == 0:
+        raise ValueError(
+            f"{what}: expected a batch of at least one row, got B = 0 (shape {tuple(x.shape)})"
+        )
+    if x.numel() == 0:
+        raise ValueError(
+            f"{what}: expected at least one element per row, got shape {tuple(x.shape)}"
+        )
+
+
 def same_shape(got: torch.Tensor, expected: torch.Size, what: str) -> None:
     if got.shape != expected:
         raise ValueError(f"{what}: expected shape {tuple(expected)}, got {tuple(got.shape)}")
@@ -28,6 +43,36 @@ def same_dtype(got: torch.Tensor, expected: torch.dtype, what: str) -> None:
         raise TypeError(f"{what}: expected dtype {expected}, got {got.dtype}")
 
 
+def same_device(got: torch.Tensor, expected: torch.device, what: str) -> None:
+    """Tensors on two devices cannot meet in one operation; say so before any is attempted."""
+    if got.device != expected:
+        raise ValueError(
+            f"{what}: expected a tensor on {expected}, got one on {got.device} "
+            f"(move it with .to('{expected}'))"
+        )
+
+
+def device(value: torch.device | str | None, owner: str) -> torch.device:
+    """``value`` as a ``torch.device`` this machine can allocate on, else a ValueError.
+
+    Without the check, ``device="cuda"`` on a machine without CUDA fails deep inside torch with an
+    ``AssertionError: Torch not compiled with CUDA enabled``. Cost: one empty allocation.
+    """
+    try:
+        resolved = torch.device("cpu" if value is None else value)
+    except (RuntimeError, TypeError) as err:
+        raise ValueError(f"{owner}: device must name a torch device, got {value!r}") from err
+    try:
+        torch.empty(0, device=resolved)
+    except (AssertionError, RuntimeError) as err:
+        available = "available" if torch.cuda.is_available() else "not available"
+        raise ValueError(
+            f"{owner}: device {value!r} cannot be used on this machine (CUDA is {available}); "
+            f"expected a device it has, e.g. 'cpu'. torch says: {err}"
+        ) from None
+    return resolved
+
+
 def cached(value: torch.Tensor | None, owner: object) -> torch.Tensor:
     """The cache written by forward; backward before forward is an error, not a silent None."""
     if value is None:
@@ -35,10 +80,18 @@ def cached(value: torch.Tensor | None, owner: object) -> torch.Tensor:
     return value
 
 
-def upstream(dout: object, shape: torch.Size, dtype: torch.dtype, owner: object) -> torch.Tensor:
-    """Check that ``dout`` has the shape and dtype of what forward returned."""
+def upstream(
+    dout: object,
+    shape: torch.Size,
+    dtype: torch.dtype,
+    owner: object,
+    device: torch.device | None = None,
+) -> torch.Tensor:
+    """Check that ``dout`` has the shape, dtype (and device) of what forward returned."""
     name = type(owner).__name__
     dout = float_tensor(dout, f"{name}.backward(dout)")
     same_shape(dout, shape, f"{name}.backward(dout), the shape forward returned,")
     same_dtype(dout, dtype, f"{name}.backward(dout)")
+    if device is not None:
+        same_device(dout, device, f"{name}.backward(dout), the device forward ran on,")
     return dout

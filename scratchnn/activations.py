@@ -5,17 +5,19 @@ All are element-wise: ``x`` of any shape, e.g. (B, N), gives ``y`` of the same s
 
 Each class caches in ``forward`` exactly what its derivative needs (the input, the output, or a
 mask) and nothing more. Every formula is written to stay finite at ±1000 and at ±inf where the
-math is finite: see the comments on ``sigmoid`` and ``ELU``.
+math is finite, and gives the limit there (GELU(−inf) = 0, GELU′(+inf) = 1): see the comments on
+``sigmoid``, ``ELU``, ``GELU`` and ``Swish``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
 
 from . import _checks
-from .layer import Layer
+from .layer import Layer, all_or_nothing
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
@@ -29,30 +31,71 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
 
 
 class Activation(Layer):
-    """Shared plumbing: type checks, the backward-before-forward guard, the dout shape check."""
+    """Shared plumbing: type checks, the backward-before-forward guard, the dout shape check.
+
+    A subclass's ``_forward`` caches what its derivative needs as it computes; if it raises part
+    way, ``forward`` puts the old caches back (``all_or_nothing``), so that the next backward still
+    pairs the previous batch's caches with each other.
+    """
 
     _shape: torch.Size | None = None
     _dtype: torch.dtype | None = None
+    _device: torch.device | None = None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x: any shape, e.g. (B, N) -> same shape.  Cost: O(B·N)."""
-        x = _checks.float_tensor(x, f"{type(self).__name__}.forward(x)")
-        y = self._forward(x)
-        self._shape, self._dtype = x.shape, x.dtype
+    def forward(self, x: torch.Tensor, *, overwrite: bool = False) -> torch.Tensor:
+        """x: any shape, e.g. (B, N) -> same shape.  Cost: O(B·N).
+
+        ``overwrite=True`` lets y be written into x's memory, as ``backward``'s does for dout:
+        a ``Sequential`` passes it when x is a new tensor that only it holds (a Linear's output).
+        """
+        what = f"{type(self).__name__}.forward(x)"
+        x = _checks.float_tensor(x, what)
+        _checks.nonempty_batch(x, what)
+        in_place = overwrite and _in_place_matches(type(self), "_forward")
+        with all_or_nothing(self):
+            shape, dtype, device = x.shape, x.dtype, x.device  # read before x may be overwritten
+            y = self._forward_(x) if in_place else self._forward(x)
+            self._shape, self._dtype, self._device = shape, dtype, device
         return y
 
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
-        """dout = dL/dy, same shape as x -> dL/dx = dout · f'(x).  Cost: O(B·N)."""
+    def backward(self, dout: torch.Tensor, *, overwrite: bool = False) -> torch.Tensor:
+        """dout = dL/dy, same shape as x -> dL/dx = dout · f'(x).  Cost: O(B·N).
+
+        ``overwrite=True`` lets the result be written into ``dout``'s memory: a ``Sequential``
+        passes it when dout is a tensor it made itself (the fresh dL/dx of the Linear after this
+        layer) and nobody else holds. It saves allocating a (B, N) tensor; the values are the same.
+        """
         if self._shape is None or self._dtype is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        dout = _checks.upstream(dout, self._shape, self._dtype, self)
-        return self._backward(dout)
+        dout = _checks.upstream(dout, self._shape, self._dtype, self, device=self._device)
+        in_place = overwrite and _in_place_matches(type(self), "_backward")
+        return self._backward_(dout) if in_place else self._backward(dout)
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
     def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
+
+    def _forward_(self, x: torch.Tensor) -> torch.Tensor:
+        """``_forward`` allowed to write into x (torch's trailing _: in place); by default it
+        does not. An activation that caches its input must not."""
+        return self._forward(x)
+
+    def _backward_(self, dout: torch.Tensor) -> torch.Tensor:
+        """``_backward`` allowed to write into dout; by default it does not."""
+        return self._backward(dout)
+
+
+@functools.cache
+def _in_place_matches(cls: type, method: str) -> bool:
+    """Is ``method + "_"`` (the in-place form) written by the same class as ``method``? A subclass
+    that changes ``_forward`` or ``_backward`` but not its in-place form must not be bypassed."""
+
+    def owner(name: str) -> type:
+        return next(c for c in cls.__mro__ if name in vars(c))
+
+    return owner(method + "_") is owner(method)
 
 
 class Sigmoid(Activation):
@@ -86,15 +129,23 @@ class ReLU(Activation):
 
     ``x * (x > 0)`` would give −inf·0 = NaN at x = −inf; ``clamp`` has no such product. The
     derivative is 1 exactly where the output y is positive, so sign(y) *is* the 0/1 mask, already
-    as floats: multiplying by it is several times faster here than masking with a bool tensor.
+    as floats: on a CPU, multiplying by it is faster than masking with a bool tensor
+    (``torch.where`` or a product with ``y > 0``; benchmarks/bench_layers.py measures the ratio).
     """
 
     def _forward(self, x):
         self._y = x.clamp(min=0.0)  # the output alone determines the derivative
         return self._y
 
+    def _forward_(self, x):
+        self._y = x.clamp_(min=0.0)  # the same values, in x's memory: x itself is not cached
+        return self._y
+
     def _backward(self, dout):
         return dout * self._y.sign()
+
+    def _backward_(self, dout):
+        return dout.mul_(self._y.sign())  # the same product, into dout's memory
 
 
 class LeakyReLU(Activation):
@@ -146,6 +197,12 @@ class GELU(Activation):
 
     Range ≈ [−0.17, ∞) (its minimum, near x = −0.75, is computed in the book).
     Derivative: ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²).
+
+    Far from 0, tanh u rounds to exactly ±1 (|x| > 5.2 in float32, 7.2 in float64) and the
+    formulas meet 0·∞: x·(1 + tanh u) = −inf·0 at x = −inf, and in the derivative
+    x·(1 − tanh²u)·du/dx = 0·∞ once x² overflows (|x| > 1e154 in float64, 2e19 in float32). Each
+    such product tends to 0 (e^{−2u} beats any power of x), so it is set to 0 there: GELU(−inf) = 0,
+    GELU′(−inf) = 0 and GELU′(+inf) = 1, and nothing changes anywhere else.
     """
 
     _C = math.sqrt(2.0 / math.pi)
@@ -154,25 +211,34 @@ class GELU(Activation):
     def _forward(self, x):
         self._x = x
         self._t = torch.tanh(self._C * (x + self._K * x * x * x))
-        return 0.5 * x * (1.0 + self._t)
+        y = 0.5 * x * (1.0 + self._t)
+        return torch.where(x == -math.inf, 0.0, y)  # −inf·0 is NaN; the limit is 0
 
     def _backward(self, dout):
         x, t = self._x, self._t  # reuse tanh u from forward: no second tanh
         du_dx = self._C * (1.0 + 3.0 * self._K * x * x)
-        return dout * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du_dx)
+        tail = 0.5 * x * (1.0 - t * t) * du_dx  # 0·∞ = NaN where |tanh u| = 1 and x² = inf
+        tail = torch.where(t.abs() < 1.0, tail, 0.0)
+        return dout * (0.5 * (1.0 + t) + tail)
 
 
 class Swish(Activation):
-    """Swish / SiLU: x·σ(x), range ≈ [−0.28, ∞).   Derivative σ(x)(1 + x(1 − σ(x)))."""
+    """Swish / SiLU: x·σ(x), range ≈ [−0.28, ∞).   Derivative σ(x)(1 + x(1 − σ(x))).
+
+    At x = ±inf the products meet 0·∞ (x·σ(x) at −inf, x(1 − σ(x)) at +inf); their limits are 0,
+    so Swish(−inf) = 0, Swish′(−inf) = 0 and Swish′(+inf) = 1. For finite x, σ(x) rounds to exactly
+    0 or 1 long before x overflows, and the formulas are already exact.
+    """
 
     def _forward(self, x):
         self._x = x
         self._s = sigmoid(x)
-        return x * self._s
+        return torch.where(x == -math.inf, 0.0, x * self._s)  # −inf·0 is NaN; the limit is 0
 
     def _backward(self, dout):
-        s = self._s
-        return dout * s * (1.0 + self._x * (1.0 - s))
+        x, s = self._x, self._s
+        # At ±inf, f′ → 1 (+inf) or 0 (−inf): that is the mask x > 0.
+        return torch.where(x.isinf(), dout * (x > 0), dout * s * (1.0 + x * (1.0 - s)))
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -42,6 +42,7 @@ class BatchNorm1d(Layer):
     """
 
     param_names = ("gamma", "beta")
+    _updated_in_place = ("running_mean", "running_var")  # buffers: a Snapshot copies them
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class BatchNorm1d(Layer):
                 or not ok(value)
             ):
                 raise ValueError(f"BatchNorm1d: {name} must be {expected}, got {value!r}")
+        device = _checks.device(device, "BatchNorm1d")
         self.eps, self.momentum = float(eps), float(momentum)
         dtype = dtype or torch.get_default_dtype()
         self.gamma = torch.ones(num_features, dtype=dtype, device=device)
@@ -91,7 +93,9 @@ class BatchNorm1d(Layer):
                 f"BatchNorm1d.forward(x): expected shape (B, {self.num_features}), "
                 f"got {tuple(x.shape)}"
             )
+        _checks.nonempty_batch(x, "BatchNorm1d.forward(x)")
         _checks.same_dtype(x, self.gamma.dtype, "BatchNorm1d.forward(x), the parameters' dtype,")
+        _checks.same_device(x, self.gamma.device, "BatchNorm1d.forward(x), the parameters' device,")
         B = x.shape[0]
         if self.training:
             if B < 2:
@@ -105,13 +109,19 @@ class BatchNorm1d(Layer):
             inv_std = (var + self.eps).rsqrt()  # (N,), 1/σ
             xhat.mul_(inv_std)  # (B, N): x̂ = (x − μ)/σ
             m = self.momentum
-            self.running_mean.lerp_(mean, m)  # r ← r + m·(μ − r) = (1 − m)·r + m·μ
-            self.running_var.lerp_(var * (B / (B - 1)), m)  # with the unbiased variance
+            running_mean = self.running_mean.lerp(mean, m)  # r + m·(μ − r) = (1 − m)·r + m·μ
+            running_var = self.running_var.lerp(var * (B / (B - 1)), m)  # the unbiased variance
         else:
             inv_std = (self.running_var + self.eps).rsqrt()
             xhat = (x - self.running_mean) * inv_std
+        y = torch.addcmul(self.beta, xhat, self.gamma)  # γ·x̂ + β in one pass
+        # Everything is computed; only now is state written, so a forward that raises changes
+        # nothing. The running statistics are updated in place: whoever holds them sees it.
+        if self.training:
+            self.running_mean.copy_(running_mean)
+            self.running_var.copy_(running_var)
         self._xhat, self._inv_std, self._batch_stats = xhat, inv_std, self.training
-        return torch.addcmul(self.beta, xhat, self.gamma)  # γ·x̂ + β in one pass
+        return y
 
     def backward(self, dout: torch.Tensor) -> torch.Tensor:
         """dout = dL/dy: (B, N) -> dL/dx: (B, N); also sets ``dgamma`` and ``dbeta`` (N,).
@@ -135,18 +145,21 @@ class BatchNorm1d(Layer):
         Cost: ≈ 7·B·N FLOPs (4·B·N in evaluation mode).
         """
         xhat = _checks.cached(self._xhat, self)
-        dout = _checks.upstream(dout, xhat.shape, xhat.dtype, self)
-        self.dbeta = dout.sum(dim=0)  # (N,)
-        self.dgamma = (dout * xhat).sum(dim=0)  # (N,)
+        dout = _checks.upstream(dout, xhat.shape, xhat.dtype, self, device=xhat.device)
+        dbeta = dout.sum(dim=0)  # (N,)
+        dgamma = (dout * xhat).sum(dim=0)  # (N,)
         scale = self.gamma * self._inv_std  # (N,): γ/σ
         if not self._batch_stats:
-            return dout * scale  # a fixed affine map: its Jacobian is diagonal
-        B = xhat.shape[0]
-        # Expanded, the same expression is two fused passes over (B, N):
-        #   dL/dx = (γ/σ)·dout  −  (γ/(B·σ))·dL/dβ  −  x̂·(γ/(B·σ))·dL/dγ
-        shift = self.dbeta * scale / -B  # (N,)
-        slope = self.dgamma * scale / -B  # (N,)
-        return torch.addcmul(shift, xhat, slope).addcmul_(dout, scale)
+            dx = dout * scale  # a fixed affine map: its Jacobian is diagonal
+        else:
+            B = xhat.shape[0]
+            # Expanded, the same expression is two fused passes over (B, N):
+            #   dL/dx = (γ/σ)·dout  −  (γ/(B·σ))·dL/dβ  −  x̂·(γ/(B·σ))·dL/dγ
+            shift = dbeta * scale / -B  # (N,)
+            slope = dgamma * scale / -B  # (N,)
+            dx = torch.addcmul(shift, xhat, slope).addcmul_(dout, scale)
+        self.dbeta, self.dgamma = dbeta, dgamma  # last: a backward that raises changes nothing
+        return dx
 
     def __repr__(self) -> str:
         return (

@@ -36,6 +36,7 @@ attribute, and its pattern fallback only covers a derivative evaluated at y inst
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,6 +148,15 @@ def _ambiguity(value: int, names: list[str]) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
+def _distinct(x: float, y: float, digits: int) -> tuple[str, str]:
+    """x and y with at least ``digits`` significant digits, and more until they print differently
+    (a gradient 1.0005 times the truth must not read "1 times"). Up to 17 digits, all float64 has.
+    """
+    while digits < 17 and f"{x:.{digits}g}" == f"{y:.{digits}g}":
+        digits += 1
+    return f"{x:.{digits}g}", f"{y:.{digits}g}"
+
+
 def _near(x: float, y: float) -> bool:
     return abs(x - y) <= 1e-6 * abs(y)
 
@@ -190,10 +200,13 @@ def _scale_finding(c: float, ev: Evidence, bias_like: bool) -> Finding:
                 f"divided by {_divisor(names)} once too often{_ambiguity(value, names)}."
                 f"{extra}{flip}",
             )
-    size = f"≈ {m:.3g}× too large" if m > 1 else f"≈ {1 / m:.3g}× too small"
+    # Digits enough to tell c from ±1: a factor of 1.0005 must not read "times 1".
+    times = _distinct(c, math.copysign(1.0, c), 3)[0]
+    ratio = _distinct(m if m > 1 else 1 / m, 1.0, 3)[0]
+    size = f"≈ {ratio}× too large" if m > 1 else f"≈ {ratio}× too small"
     return Finding(
         "constant_factor",
-        f"{lab} is the true gradient times {c:.3g} ({size}): a constant factor is off (a 2 from "
+        f"{lab} is the true gradient times {times} ({size}): a constant factor is off (a 2 from "
         f"a square, a ½, a δ?).{flip}",
     )
 
@@ -289,11 +302,11 @@ def _largest_disagreement(a: torch.Tensor, n: torch.Tensor, ev: Evidence) -> Fin
         rest, i = divmod(rest, size)
         index.insert(0, i)
     at = f"{ev.label}[{', '.join(map(str, index))}]" if index else ev.label
+    gave, truth = _distinct(a.reshape(-1)[flat].item(), n.reshape(-1)[flat].item(), 4)
     return Finding(
         None,
         f"{ev.label}: no common mistake matches (relative error {relative_error(a, n):.2g}). "
-        f"Largest disagreement at {at}: backward gave {a.reshape(-1)[flat].item():.4g}, central "
-        f"differences give {n.reshape(-1)[flat].item():.4g}.",
+        f"Largest disagreement at {at}: backward gave {gave}, central differences give {truth}.",
     )
 
 

@@ -53,6 +53,17 @@ def numerical_gradient(f: Callable[[], float], t: torch.Tensor, eps: float = 1e-
     return grad
 
 
+def backward_with_dx(layer: object, dout: torch.Tensor) -> torch.Tensor | None:
+    """``layer.backward(dout)``, asking for dL/dx from a layer that skips it by default.
+
+    A ``Sequential`` returns dL/dx only when asked (``need_dx=True``): its input is usually data.
+    A checker needs that gradient, so it asks every layer that takes the argument.
+    """
+    if getattr(layer, "skips_dx", False):
+        return layer.backward(dout, need_dx=True)
+    return layer.backward(dout)
+
+
 # The seed of the random upstream gradient R: far from the seeds data is usually drawn with (0, 1,
 # 42). With the same seed and shape, R would *equal* x, and then xᵀ·R is symmetric: a transposed
 # dW = Rᵀ·x would pass unnoticed.
@@ -115,7 +126,7 @@ def gradient_errors(
         return (obj.forward(x) * R).sum().item()
 
     obj.forward(x)
-    errors = {"x": relative_error(obj.backward(R), numerical_gradient(scalar, x, eps))}
+    errors = {"x": relative_error(backward_with_dx(obj, R), numerical_gradient(scalar, x, eps))}
     for path, layer in _named_layers(obj):
         for name in layer.param_names:
             analytic = getattr(layer, "d" + name)

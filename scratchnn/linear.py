@@ -33,6 +33,7 @@ class Linear(Layer):
     """
 
     param_names = ("W", "b")
+    skips_dx = True  # backward(dout, need_dx=False) skips dL/dX
 
     def __init__(
         self,
@@ -46,6 +47,7 @@ class Linear(Layer):
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Linear: {name} must be a positive int, got {value!r}")
+        device = _checks.device(device, "Linear")
         dtype = dtype or torch.get_default_dtype()
         std = (2.0 / (in_features + out_features)) ** 0.5
         # Drawn on the CPU and then moved, so one seed gives the same weights on CPU and GPU.
@@ -71,10 +73,13 @@ class Linear(Layer):
             raise ValueError(
                 f"Linear.forward(x): expected shape (B, {self.in_features}), got {tuple(x.shape)}"
             )
+        _checks.nonempty_batch(x, "Linear.forward(x)")
         _checks.same_dtype(x, self.W.dtype, "Linear.forward(x), the weights' dtype,")
-        self._x = x
+        _checks.same_device(x, self.W.device, "Linear.forward(x), the weights' device,")
         # addmm fuses the bias add into the matrix multiply: one pass over Y instead of two.
-        return torch.addmm(self.b, x, self.W)
+        y = torch.addmm(self.b, x, self.W)
+        self._x = x  # stored only once y exists: a multiply that raises leaves the old cache
+        return y
 
     def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor | None:
         """dout = dL/dY: (B, N) -> dL/dX: (B, M); also sets ``dW`` (M, N) and ``db`` (N,).
@@ -85,12 +90,17 @@ class Linear(Layer):
 
         With ``need_dx=False`` (the first layer of a network, whose input is data) the third
         product, a third of the backward cost, is skipped and ``None`` is returned.
+        All three are computed before ``dW`` and ``db`` are stored: a backward that raises changes
+        nothing.
         """
         x = _checks.cached(self._x, self)
-        dout = _checks.upstream(dout, torch.Size((x.shape[0], self.out_features)), x.dtype, self)
-        self.dW = x.T @ dout
-        self.db = dout.sum(dim=0)
-        return dout @ self.W.T if need_dx else None
+        shape = torch.Size((x.shape[0], self.out_features))
+        dout = _checks.upstream(dout, shape, x.dtype, self, device=x.device)
+        dW = x.T @ dout
+        db = dout.sum(dim=0)
+        dx = dout @ self.W.T if need_dx else None
+        self.dW, self.db = dW, db
+        return dx
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features}, dtype={self.W.dtype})"

@@ -7,6 +7,7 @@ Conventions, the same for every loss here:
   shape, (B,), (B, 1) or (B, N); so their gradients carry a factor 1/(B·N). Softmax cross-entropy
   averages over the B rows (each row is one sample's K logits), so its gradient carries 1/B.
 - ``backward()`` returns a tensor of ``pred``'s shape and dtype; call it after ``forward``.
+- A forward that raises changes nothing: the next ``backward()`` is still the previous batch's.
 - ``BCELoss`` takes probabilities in [0, 1]; ``BCEWithLogitsLoss`` and ``SoftmaxCELoss`` take
   logits (any real numbers). ``SoftmaxCELoss`` takes integer class labels, not one-hot rows.
 
@@ -15,10 +16,13 @@ Cost: O(B·N) forward and backward for every loss (O(B·K) for softmax cross-ent
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from . import _checks
 from .activations import sigmoid
+from .layer import all_or_nothing
 
 
 class Loss:
@@ -51,12 +55,17 @@ class ElementwiseLoss(Loss):
         name = type(self).__name__
         pred = _checks.float_tensor(pred, f"{name}.forward(pred)")
         target = _checks.float_tensor(target, f"{name}.forward(target)")
+        _checks.nonempty_batch(pred, f"{name}.forward(pred)")
         _checks.same_shape(target, pred.shape, f"{name}.forward(target), pred's shape,")
         _checks.same_dtype(target, pred.dtype, f"{name}.forward(target), pred's dtype,")
+        _checks.same_device(target, pred.device, f"{name}.forward(target), pred's device,")
         self._validate(pred, target)
-        # Only now, with every check passed, is any state written.
-        self._n, self._shape = pred.numel(), pred.shape
-        return self._loss(pred, target).mean()
+        # _loss caches what _grad needs as it goes; if anything raises, every cache goes back,
+        # so that _n and the caches always describe the same batch.
+        with all_or_nothing(self):
+            loss = self._loss(pred, target).mean()
+            self._n, self._shape = pred.numel(), pred.shape
+        return loss
 
     def backward(self) -> torch.Tensor:
         """-> dL/dpred, pred's shape.  Cost: O(B·N)."""
@@ -160,12 +169,15 @@ class BCELoss(ElementwiseLoss):
 
 
 class BCEWithLogitsLoss(ElementwiseLoss):
-    """Binary cross-entropy on logits z (before the sigmoid): stable for any z.
+    """Binary cross-entropy on logits z (before the sigmoid): stable for any z, ±inf included.
 
         ℓ = max(z, 0) − z·y + log(1 + e^{−|z|})     (= BCE(σ(z), y), rearranged)
         dℓ/dz = σ(z) − y
 
     e^{−|z|} ≤ 1, so nothing overflows; log1p keeps the last term accurate when it is tiny.
+    At z = ±inf the first two terms are inf − inf; their limit, (1 − y)·max(z, 0) + y·max(−z, 0),
+    is 0 for a right answer (z = +inf with y = 1, z = −inf with y = 0) and +inf otherwise. The
+    gradient needs no such care: σ(±inf) is exactly 1 or 0, so dℓ/dz = 1 − y or −y, finite.
     """
 
     def _validate(self, pred, target):
@@ -173,7 +185,10 @@ class BCEWithLogitsLoss(ElementwiseLoss):
 
     def _loss(self, pred, target):
         self._z, self._y = pred, target
-        return pred.clamp(min=0) - pred * target + torch.log1p(torch.exp(-pred.abs()))
+        loss = pred.clamp(min=0) - pred * target + torch.log1p(torch.exp(-pred.abs()))
+        wrong = torch.where(pred > 0, target < 1, target > 0)  # y ≠ 1 at +inf, y ≠ 0 at −inf
+        at_infinity = torch.where(wrong, math.inf, 0.0).to(loss.dtype)
+        return torch.where(pred.isinf(), at_infinity, loss)
 
     def _grad(self, scale):
         return (sigmoid(self._z) - self._y) * scale
@@ -183,9 +198,12 @@ def log_softmax(z: torch.Tensor) -> torch.Tensor:
     """log pₖ = zₖ − log Σⱼ e^{zⱼ} for z: (B, K), row by row, by the log-sum-exp trick.
 
     Subtracting the row maximum first makes every exponent ≤ 0, so e^{·} ≤ 1 never overflows,
-    and the log is taken of a sum ≥ 1, never of an underflowed probability.
+    and the log is taken of a sum ≥ 1, never of an underflowed probability. A logit of +inf is
+    the row maximum, and inf − inf would be NaN; the maximum minus itself is 0 however large, so
+    it is set to 0: a row with one +inf logit puts probability 1 there, its limit.
     """
-    shifted = z - z.amax(dim=1, keepdim=True)
+    zmax = z.amax(dim=1, keepdim=True)
+    shifted = torch.where(z.isposinf(), 0.0, z - zmax)
     return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
 
 
@@ -205,6 +223,7 @@ class SoftmaxCELoss(Loss):
             raise ValueError(
                 f"SoftmaxCELoss.forward(logits): expected shape (B, K), got {tuple(logits.shape)}"
             )
+        _checks.nonempty_batch(logits, "SoftmaxCELoss.forward(logits)")
         B, K = logits.shape
         if not isinstance(labels, torch.Tensor):
             raise TypeError(
@@ -217,24 +236,29 @@ class SoftmaxCELoss(Loss):
                 f"got dtype {labels.dtype}"
             )
         _checks.same_shape(labels, torch.Size((B,)), "SoftmaxCELoss.forward(labels)")
-        if B > 0 and (labels.min() < 0 or labels.max() >= K):
+        _checks.same_device(labels, logits.device, "SoftmaxCELoss.forward(labels), logits' device,")
+        low, high = (int(bound) for bound in torch.aminmax(labels))  # one pass for both bounds
+        if low < 0 or high >= K:
             raise ValueError(
                 f"SoftmaxCELoss.forward(labels): expected labels in [0, {K - 1}], got min "
-                f"{labels.min().item()}, max {labels.max().item()}"
+                f"{low}, max {high}"
             )
         log_p = log_softmax(logits)  # (B, K)
-        self._probs, self._labels = torch.exp(log_p), labels
-        rows = torch.arange(B, device=logits.device)
-        return -log_p[rows, labels].mean()
+        probs = torch.exp(log_p)
+        column = labels.unsqueeze(1)  # (B, 1): where each row's label sits
+        loss = -log_p.gather(1, column).mean()  # log p[b, label_b], row by row
+        self._probs, self._labels = probs, labels  # stored once nothing can fail
+        return loss
 
     def backward(self) -> torch.Tensor:
         """-> dL/dlogits = (p − y)/B, shape (B, K).  Cost: O(B·K)."""
         if self._probs is None:
             raise RuntimeError("SoftmaxCELoss.backward() called before forward()")
         B = self._probs.shape[0]
-        grad = self._probs.clone()
-        grad[torch.arange(B, device=grad.device), self._labels] -= 1.0  # p − onehot(y)
-        return grad / B
+        column = self._labels.unsqueeze(1)  # (B, 1)
+        minus_one = torch.full(column.shape, -1.0, dtype=self._probs.dtype, device=column.device)
+        grad = self._probs.scatter_add(1, column, minus_one)  # p − onehot(y): −1 at each label
+        return grad.div_(B)  # a new tensor already: divided in place
 
     @property
     def probs(self) -> torch.Tensor:

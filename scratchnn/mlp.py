@@ -13,13 +13,21 @@ from collections.abc import Sequence
 
 import torch
 
-from .activations import get_activation
-from .layer import Layer
+from . import _checks
+from .activations import Activation, get_activation
+from .layer import Layer, all_or_nothing
 from .linear import Linear
 
 
 class Sequential(Layer):
-    """Layers applied in order; backward runs them in reverse.  Cost: the sum of the layers'."""
+    """Layers applied in order; backward runs them in reverse.  Cost: the sum of the layers'.
+
+    All or nothing: if one layer raises (BatchNorm1d given a single row in training), the layers
+    before it are put back as they were (``Layer.snapshot``), so the model's caches and gradients
+    still belong to one batch, the last one that went through whole.
+    """
+
+    skips_dx = True
 
     def __init__(self, layers: Sequence[Layer]) -> None:
         self.layers = list(layers)
@@ -28,26 +36,54 @@ class Sequential(Layer):
         return self.layers
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        for layer in self.layers:
-            x = layer.forward(x)
+        """x: (B, d_0) -> (B, d_L), through every layer in order."""
+        with all_or_nothing(self):
+            before = None  # the layer that made x
+            for layer in self.layers:
+                # Linear's output is a new tensor that it does not keep and only this loop holds:
+                # the activation after it may compute in place (see ``backward``).
+                if type(before) is Linear and isinstance(layer, Activation):
+                    x = layer.forward(x, overwrite=True)
+                else:
+                    x = layer.forward(x)
+                before = layer
         return x
 
-    def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor | None:
-        """dout: dL/d(output) -> dL/d(input), filling every layer's gradients on the way.
+    def backward(self, dout: torch.Tensor, *, need_dx: bool = False) -> torch.Tensor | None:
+        """dout: dL/d(output) -> dL/d(input) if ``need_dx``, else None; fills every gradient.
 
-        With ``need_dx=False`` a first layer that is a ``Linear`` skips dL/d(input): when the input
-        is data, nobody reads it, and it is a third of that layer's backward cost.
+        A model's input is data, and nobody reads the gradient of data; autograd skips it too.
+        So by default the first layer does not compute dL/d(input): for a first ``Linear`` that
+        is one matrix product, a third of its backward cost. Ask for it with ``need_dx=True``
+        (a Sequential inside another one is asked by its parent).
         """
         first, *rest = self.layers
-        for layer in reversed(rest):
-            dout = layer.backward(dout)
-        if isinstance(first, Linear):
-            return first.backward(dout, need_dx=need_dx)
-        return first.backward(dout)
+        with all_or_nothing(self):
+            after = None  # the layer after this one, whose backward made dout
+            for layer in reversed(rest):
+                # Linear's dL/dx (dout·Wᵀ) is a new tensor that only this loop holds: the
+                # activation before it may write its own result into it instead of allocating
+                # another. (Only this library's Linear: a subclass might return something it keeps.)
+                overwrite = type(after) is Linear and isinstance(layer, Activation)
+                if overwrite:
+                    dout = layer.backward(dout, overwrite=True)
+                else:
+                    dout = _backward(layer, dout, need_dx=True)
+                after = layer
+            dx = _backward(first, dout, need_dx=need_dx)
+        return dx
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"{type(self).__name__}(\n  {inner}\n)"
+
+
+def _backward(layer: Layer, dout: torch.Tensor, *, need_dx: bool) -> torch.Tensor | None:
+    """``layer.backward(dout)``, skipping dL/dx where the layer can (``Layer.skips_dx``)."""
+    if getattr(layer, "skips_dx", False):  # a duck-typed layer may not say
+        return layer.backward(dout, need_dx=need_dx)
+    dx = layer.backward(dout)
+    return dx if need_dx else None
 
 
 def _check_dims(dims: object) -> list[int]:
@@ -83,6 +119,7 @@ class MLP(Sequential):
     ) -> None:
         dims = _check_dims(dims)
         act_cls = get_activation(activation)  # checked before any weight is drawn
+        device = _checks.device(device, "MLP")
         layers: list[Layer] = []
         for i, (d_in, d_out) in enumerate(itertools.pairwise(dims)):
             layers.append(Linear(d_in, d_out, generator=generator, dtype=dtype, device=device))

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, gen, rel_err
+from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
 
 from scratchnn import ACTIVATIONS, ELU, LeakyReLU, get_activation
 
@@ -109,3 +109,113 @@ def test_hyperparameters():
         LeakyReLU(-0.1)
     with pytest.raises(ValueError, match="alpha must be a positive number"):
         ELU(0)
+
+
+INF = float("inf")
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_every_activation_is_finite_at_plus_minus_inf_with_the_limits(dtype):
+    # f(±inf) and f′(±inf) wherever the limit is finite: the module docstring's promise.
+    x = torch.tensor([-INF, INF], dtype=dtype)
+    limits = {  # name: (f(−inf), f(+inf), f′(−inf), f′(+inf))
+        "sigmoid": (0.0, 1.0, 0.0, 0.0),
+        "tanh": (-1.0, 1.0, 0.0, 0.0),
+        "relu": (0.0, INF, 0.0, 1.0),
+        "leaky": (-INF, INF, 0.01, 1.0),
+        "elu": (-1.0, INF, 0.0, 1.0),
+        "gelu": (0.0, INF, 0.0, 1.0),
+        "swish": (0.0, INF, 0.0, 1.0),
+    }
+    for name, (f_lo, f_hi, d_lo, d_hi) in limits.items():
+        act = ACTIVATIONS[name]()
+        y, dx = act.forward(x), act.backward(torch.ones_like(x))
+        assert torch.equal(y, torch.tensor([f_lo, f_hi], dtype=dtype)), (name, y)
+        assert torch.equal(dx, torch.tensor([d_lo, d_hi], dtype=dtype)), (name, dx)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_gelu_derivative_stays_finite_where_x_squared_overflows(dtype):
+    # x² = inf at |x| > 1.8e19 (float32), 1.3e154 (float64): (1 − tanh²u)·x·du/dx was 0·inf.
+    big = 1e30 if dtype == torch.float32 else 1e200
+    x = torch.tensor([-big, big], dtype=dtype)
+    act = ACTIVATIONS["gelu"]()
+    y = act.forward(x)
+    assert torch.equal(act.backward(torch.ones_like(x)), torch.tensor([0.0, 1.0], dtype=dtype))
+    assert torch.equal(y, torch.tensor([0.0, big], dtype=dtype))
+
+
+@pytest.mark.parametrize("name", ["gelu", "swish"])
+def test_the_infinity_fix_changes_nothing_for_finite_x(name):
+    # Bit for bit what the plain formulas give, everywhere they were finite.
+    x = torch.linspace(-60, 60, 2401, dtype=torch.float64)
+    x = torch.cat([x, torch.tensor([-1e300, 1e300], dtype=torch.float64)])
+    act = ACTIVATIONS[name]()
+    y, dx = act.forward(x), act.backward(torch.ones_like(x))
+    if name == "gelu":
+        t = torch.tanh(act._C * (x + act._K * x * x * x))
+        plain_y = 0.5 * x * (1.0 + t)
+        du_dx = act._C * (1.0 + 3.0 * act._K * x * x)
+        plain_dx = 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du_dx
+    else:
+        s = ACTIVATIONS["sigmoid"]().forward(x)
+        plain_y, plain_dx = x * s, s * (1.0 + x * (1.0 - s))
+    finite = torch.isfinite(plain_dx)
+    assert torch.equal(y, plain_y)
+    assert torch.equal(dx[finite], plain_dx[finite])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_failure_anywhere_in_forward_or_backward_changes_nothing(name):
+    def used_once():
+        act = ACTIVATIONS[name]()
+        act.forward(torch.randn(4, 3, generator=gen(1), dtype=torch.float64))
+        return act
+
+    def backward(act):
+        return act.backward(torch.ones(4, 3, dtype=torch.float64)), act
+
+    x = torch.randn(6, 3, generator=gen(2), dtype=torch.float64)
+    assert_all_or_nothing(used_once, lambda act: act.forward(x), after=backward)
+    dout = torch.randn(4, 3, generator=gen(3), dtype=torch.float64)
+    assert_all_or_nothing(used_once, lambda act: act.backward(dout), after=backward)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_empty_batch_and_another_device_are_clear_errors(name):
+    act = ACTIVATIONS[name]()
+    act.forward(torch.ones(2, 3))
+    before = state(act)
+    with pytest.raises(ValueError, match=r"expected a batch of at least one row, got B = 0"):
+        act.forward(torch.ones(0, 3))
+    with pytest.raises(ValueError, match=r"device forward ran on,: expected a tensor on cpu"):
+        act.backward(torch.ones(2, 3, device="meta"))
+    assert_same_state(state(act), before)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_overwrite_gives_the_same_numbers(name):
+    x = 3 * torch.randn(4, 5, generator=gen(8), dtype=torch.float64)
+    dout = torch.randn(4, 5, generator=gen(9), dtype=torch.float64)
+    act = ACTIVATIONS[name]()
+    y = act.forward(x)
+    expected = act.backward(dout)
+    assert torch.equal(act.backward(dout.clone(), overwrite=True), expected)
+    assert torch.equal(act.forward(x.clone(), overwrite=True), y)
+    assert torch.equal(act.backward(dout), expected)  # the cache is whole after an overwrite
+
+
+def test_a_subclass_that_changes_the_derivative_is_not_bypassed_by_overwrite():
+    class Doubled(ACTIVATIONS["relu"]):
+        def _backward(self, dout):
+            return 2 * super()._backward(dout)
+
+    act = Doubled()
+    act.forward(torch.tensor([1.0, -1.0]))
+    assert torch.equal(act.backward(torch.ones(2), overwrite=True), torch.tensor([2.0, 0.0]))
+
+    class Shifted(ACTIVATIONS["relu"]):
+        def _forward(self, x):
+            return super()._forward(x) + 1.0
+
+    assert torch.equal(Shifted().forward(torch.zeros(2), overwrite=True), torch.ones(2))

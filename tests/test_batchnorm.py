@@ -4,7 +4,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, gen, rel_err
+from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
 
 from scratchnn import Linear, ReLU, Sequential, Tanh, gradient_errors
 from scratchnn.batchnorm import BatchNorm1d
@@ -207,7 +207,7 @@ def test_a_network_with_batchnorm_and_dropout_matches_autograd():
     x = random_batch(16, 5, g)
     dout = torch.randn(16, 3, generator=g, dtype=F64)
     net.forward(x)
-    dx = net.backward(dout)
+    dx = net.backward(dout, need_dx=True)
     scaled_mask = net.layers[3]._scaled_mask  # the mask the Dropout layer drew
 
     ref = [p.clone().requires_grad_() for p in net.parameters()]
@@ -297,3 +297,44 @@ def test_dtype_and_repr():
     assert y.dtype == bn.backward(torch.ones(8, 4)).dtype == bn.dgamma.dtype == torch.float32
     assert repr(bn) == "BatchNorm1d(4, eps=1e-05, momentum=0.1, dtype=torch.float32)"
     assert bn.param_names == ("gamma", "beta") and bn.parameters() == [bn.gamma, bn.beta]
+
+
+# --- a call that fails changes nothing ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
+def test_a_failure_anywhere_changes_nothing(training):
+    def used_once():
+        bn, _ = pair(3, gen(1))
+        bn.forward(random_batch(5, 3, gen(2)))
+        bn.backward(torch.randn(5, 3, generator=gen(3), dtype=F64))
+        return bn.train(training)
+
+    def backward(bn):
+        return bn.backward(torch.ones(5, 3, dtype=F64)), bn
+
+    x = random_batch(7, 3, gen(4))
+    # Forward: neither the caches nor the running statistics move.
+    assert_all_or_nothing(used_once, lambda bn: bn.forward(x), after=backward)
+    dout = torch.randn(5, 3, generator=gen(5), dtype=F64)
+    assert_all_or_nothing(used_once, lambda bn: bn.backward(dout), after=backward)
+
+
+def test_empty_batch_and_another_device_are_clear_errors():
+    bn = BatchNorm1d(3, dtype=F64).train()
+    bn.forward(torch.randn(4, 3, dtype=F64))
+    before = state(bn)
+    for mode in (bn.train, bn.eval):
+        mode()
+        with pytest.raises(ValueError, match=r"at least one row, got B = 0 \(shape \(0, 3\)\)"):
+            bn.forward(torch.zeros(0, 3, dtype=F64))
+    bn.train()
+    with pytest.raises(ValueError, match="parameters' device,: expected a tensor on cpu"):
+        bn.forward(torch.zeros(4, 3, dtype=F64, device="meta"))
+    assert_same_state(state(bn), before)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_cuda_is_a_clear_error():
+    with pytest.raises(ValueError, match="BatchNorm1d: device 'cuda' cannot be used"):
+        BatchNorm1d(3, device="cuda")

@@ -5,12 +5,20 @@ import torch
 from reference import gen
 
 from scratchnn import (
+    ACTIVATIONS,
     ELU,
     MLP,
+    BatchNorm1d,
+    BCELoss,
+    BCEWithLogitsLoss,
+    Dropout,
+    HuberLoss,
     Layer,
     Linear,
+    MAELoss,
     MSELoss,
     ReLU,
+    Sequential,
     Sigmoid,
     SoftmaxCELoss,
     Tanh,
@@ -328,3 +336,97 @@ def test_messages_are_identical_on_every_run():
 def test_a_loss_needs_its_target():
     with pytest.raises(ValueError, match="needs its target"):
         diagnose(MSELoss(), batch())
+
+
+# --- no false alarms: every correct layer and loss, B = 2 … 64 ------------------------------------
+
+
+class FixedMaskDropout(Dropout):
+    """Dropout drawing the same mask at every forward, so that central differences see one f."""
+
+    def forward(self, x):
+        self.generator.manual_seed(9)
+        return super().forward(x)
+
+
+def _eval_batchnorm():
+    bn = BatchNorm1d(3, dtype=torch.float64)
+    bn.running_mean = torch.randn(3, generator=gen(3), dtype=torch.float64)
+    bn.running_var = 0.5 + torch.rand(3, generator=gen(4), dtype=torch.float64)
+    return bn.eval()
+
+
+CORRECT_LAYERS = {
+    "Linear": lambda: linear(3, 4),
+    **{name: cls for name, cls in ACTIVATIONS.items()},
+    "BatchNorm1d_train": lambda: BatchNorm1d(3, dtype=torch.float64),
+    "BatchNorm1d_eval": _eval_batchnorm,
+    "Dropout": lambda: FixedMaskDropout(0.3, generator=gen(5)),
+    "MLP": lambda: MLP([3, 5, 2], "tanh", generator=gen(6)),
+    "Sequential": lambda: Sequential(
+        [Linear(3, 4, generator=gen(7)), BatchNorm1d(4), ReLU(), Linear(4, 2, generator=gen(8))]
+    ),
+}
+CORRECT_LOSSES = {
+    "MSELoss": (MSELoss, lambda B: batch(B, 3, seed=11)),
+    "MAELoss": (MAELoss, lambda B: batch(B, 3, seed=11)),
+    "HuberLoss": (HuberLoss, lambda B: batch(B, 3, seed=11)),
+    "BCELoss": (BCELoss, lambda B: torch.rand(B, 3, generator=gen(11), dtype=torch.float64)),
+    "BCEWithLogitsLoss": (
+        BCEWithLogitsLoss,
+        lambda B: torch.rand(B, 3, generator=gen(11), dtype=torch.float64),
+    ),
+    "SoftmaxCELoss": (SoftmaxCELoss, lambda B: torch.randint(0, 3, (B,), generator=gen(11))),
+}
+SOME_BATCHES = [2, 3, 4, 5, 8, 16, 31, 64]
+
+
+def _input(name: str, B: int) -> torch.Tensor:
+    x = 2.0 * batch(B, 3, seed=B) + 0.5
+    return torch.sigmoid(x) if name == "BCELoss" else x  # BCE takes probabilities
+
+
+@pytest.mark.parametrize("B", SOME_BATCHES)
+@pytest.mark.parametrize("name", list(CORRECT_LAYERS))
+def test_no_correct_layer_is_flagged_at_any_batch_size(name, B):
+    d = diagnose(CORRECT_LAYERS[name](), _input(name, B))
+    assert d.ok, d.message
+
+
+@pytest.mark.parametrize("B", SOME_BATCHES)
+@pytest.mark.parametrize("name", list(CORRECT_LOSSES))
+def test_no_correct_loss_is_flagged_at_any_batch_size(name, B):
+    make, target = CORRECT_LOSSES[name]
+    d = diagnose(make(), _input(name, B), target(B))
+    assert d.ok, d.message
+
+
+@pytest.mark.parametrize("offset", [0.0, 1000.0], ids=["centred", "far_from_0"])
+def test_batchnorm_is_never_flagged_from_2_to_64_rows(offset):
+    # At B = 2, x̂ = ±1 whatever x is: dx is pure rounding noise on both sides, and was flagged
+    # ("backward gave 2.397e-05, central differences give 2.397e-05"). Far from 0 the noise of
+    # x − μ grows with |x|/σ, which only the measured resolution of central differences sees.
+    for B in range(2, 65):
+        x = offset + 100.0 ** (offset > 0) * batch(B, 3, seed=B)
+        d = diagnose(BatchNorm1d(3, dtype=torch.float64), x)
+        assert d.ok, (B, d.message)
+
+
+def test_the_floor_cannot_hide_a_small_mistake():
+    # A gradient off by 5 parts in 10⁴ is far above the rounding noise: flagged, and the factor
+    # is printed with the digits that tell it from 1.
+    d = diagnose(broken_linear(dx=lambda s, x, dout, g: 1.0005 * g), batch())
+    assert_names(d, "constant_factor", "x", "times 1.0005 (≈ 1.0005× too large)")
+    d = diagnose(broken_linear(dx=lambda s, x, dout, g: g / 1.0005), batch())
+    assert_names(d, "constant_factor", "x", "times 0.9995 (≈ 1.001× too small)")
+
+
+def test_a_disagreement_prints_the_digits_that_differ():
+    def nudge(s, x, dout, g):
+        g = g.clone()
+        g[1, 2] *= 1.0001
+        return g
+
+    d = diagnose(broken_linear(dW=nudge), batch())
+    gave, truth = d.message.split("backward gave ")[1].split(", central differences give ")
+    assert gave != truth.rstrip(".")

@@ -2,8 +2,9 @@
 
 import pytest
 import torch
+from reference import assert_same_state, state
 
-from scratchnn import MLP, Layer, Linear, ReLU
+from scratchnn import MLP, BatchNorm1d, Dropout, Layer, Linear, ReLU, Sequential
 
 
 def test_parameters_and_gradients_pair_up_in_forward_order():
@@ -54,3 +55,37 @@ def test_base_layer_is_abstract():
     with pytest.raises(NotImplementedError):
         Layer().forward(torch.zeros(1))
     assert ReLU().parameters() == [] and ReLU().gradients() == []
+
+
+def test_restore_puts_back_caches_gradients_buffers_and_generators():
+    g = torch.Generator().manual_seed(0)
+    net = Sequential([Linear(3, 4, generator=g), BatchNorm1d(4), Dropout(0.5, generator=g)])
+    net.forward(torch.randn(5, 3))
+    net.backward(torch.randn(5, 4))
+    before, running_mean = state(net), net.layers[1].running_mean
+    snapshot = net.snapshot()
+    net.forward(torch.randn(8, 3))  # new caches, running statistics and generator state
+    net.backward(torch.randn(8, 4))
+    net.layers[0].extra = "an attribute the layer did not have"
+    net.restore(snapshot)
+    assert_same_state(state(net), before)
+    assert net.layers[1].running_mean is running_mean  # restored in place: holders see it too
+
+
+def test_restore_takes_only_a_snapshot_of_the_same_layer():
+    a, b = Linear(2, 3), Linear(2, 3)
+    with pytest.raises(ValueError, match="expected a snapshot of this layer, got one of another"):
+        a.restore(b.snapshot())
+
+
+def test_step_with_a_gradient_on_another_device_is_a_clear_error():
+    lin = Linear(2, 3)
+    lin.forward(torch.ones(4, 2))
+    lin.backward(torch.ones(4, 3))
+    W = lin.W.clone()
+    lin.db = torch.zeros(3, device="meta")
+    with pytest.raises(
+        ValueError, match=r"must match its parameter, expected .* on cpu, got .* on meta"
+    ):
+        lin.step(0.1)
+    assert torch.equal(lin.W, W)

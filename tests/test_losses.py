@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, gen, rel_err
+from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
 
 from scratchnn import (
     BCELoss,
@@ -176,3 +176,94 @@ def test_softmax_ce_bad_labels_change_nothing():
 def test_huber_delta_must_be_positive():
     with pytest.raises(ValueError, match="delta must be a positive number, got 0"):
         HuberLoss(0)
+
+
+# --- a call that fails changes nothing; empty batches; infinities --------------------------------
+
+ALL_LOSSES = [*ELEMENTWISE, "softmax_ce"]
+
+
+def _batch(name: str, rows: int, seed: int):
+    g = gen(seed)
+    if name == "softmax_ce":
+        return torch.randn(rows, 4, generator=g, dtype=torch.float64), torch.randint(
+            0, 4, (rows,), generator=g
+        )
+    return draw(ELEMENTWISE[name][2], (rows, 3), g)
+
+
+def _make(name: str):
+    return SoftmaxCELoss() if name == "softmax_ce" else ELEMENTWISE[name][0]()
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_a_failure_anywhere_in_forward_keeps_the_previous_batch(name):
+    # The bug this guards against: the element count was stored before the loss was computed, so
+    # after a forward that raised, backward returned the old gradient at the new batch's scale.
+    def used_once():
+        loss = _make(name)
+        loss.forward(*_batch(name, 5, seed=1))
+        return loss
+
+    def backward(loss):
+        return loss.backward(), loss
+
+    new_batch = _batch(name, 8, seed=2)
+    calls = assert_all_or_nothing(used_once, lambda loss: loss.forward(*new_batch), after=backward)
+    assert calls >= 3
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_an_empty_batch_is_a_clear_error_and_changes_nothing(name):
+    loss = _make(name)
+    loss.forward(*_batch(name, 5, seed=1))
+    before = state(loss)
+    with pytest.raises(ValueError, match=r"expected a batch of at least one row, got B = 0"):
+        loss.forward(*_batch(name, 0, seed=2))
+    assert_same_state(state(loss), before)
+
+
+@pytest.mark.parametrize("name", list(ELEMENTWISE))
+def test_a_target_on_another_device_is_a_clear_error(name):
+    pred, target = _batch(name, 5, seed=1)
+    with pytest.raises(
+        ValueError, match=r"pred's device,: expected a tensor on cpu, got one on meta"
+    ):
+        _make(name).forward(pred, target.to("meta"))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_bce_with_logits_at_plus_minus_inf_gives_the_limits(dtype):
+    # ℓ → 0 for a right answer, +inf for a wrong one; dℓ/dz → σ(±inf) − y = 1 − y or −y.
+    inf = float("inf")
+    z = torch.tensor([inf, inf, inf, -inf, -inf, -inf], dtype=dtype)
+    y = torch.tensor([1.0, 0.0, 0.25, 0.0, 1.0, 0.25], dtype=dtype)
+    loss = BCEWithLogitsLoss()
+    loss.forward(z, y)
+    per_element = loss._loss(z, y)
+    assert torch.equal(per_element, torch.tensor([0, inf, inf, 0, inf, inf], dtype=dtype))
+    expected_grad = torch.tensor([0.0, 1.0, 0.75, 0.0, -1.0, -0.25], dtype=dtype) / 6
+    assert torch.equal(loss.backward(), expected_grad)
+    right = BCEWithLogitsLoss()
+    assert right.forward(z[[0, 3]], y[[0, 3]]).item() == 0.0
+    assert torch.equal(right.backward(), torch.zeros(2, dtype=dtype))
+
+
+def test_bce_with_logits_is_unchanged_for_finite_logits():
+    z, y = draw("logit", (50, 3), gen(4))
+    z[0, 0], z[1, 1] = 1000.0, -1000.0
+    plain = z.clamp(min=0) - z * y + torch.log1p(torch.exp(-z.abs()))
+    assert torch.equal(BCEWithLogitsLoss()._loss(z, y), plain)
+
+
+def test_softmax_ce_with_a_plus_inf_logit_gives_the_limit():
+    inf = float("inf")
+    logits = torch.tensor([[inf, 0.0, 1.0], [0.0, -inf, inf], [1.0, 2.0, 3.0]], dtype=torch.float64)
+    loss = SoftmaxCELoss()
+    value = loss.forward(logits[:2], torch.tensor([0, 2]))  # the +inf logit is the label: L = 0
+    assert value.item() == 0.0
+    assert torch.equal(loss.backward(), torch.zeros(2, 3, dtype=torch.float64))
+    loss.forward(logits, torch.tensor([1, 2, 0]))  # a wrong label: L = inf, finite gradient
+    grad = loss.backward()
+    assert torch.isfinite(grad).all()
+    assert torch.equal(grad[0], torch.tensor([1.0, -1.0, 0.0], dtype=torch.float64) / 3)

@@ -4,9 +4,9 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, gen, rel_err
+from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
 
-from scratchnn import ACTIVATIONS, MLP, Linear, MSELoss
+from scratchnn import ACTIVATIONS, MLP, BatchNorm1d, Dropout, Linear, MSELoss, ReLU, Sequential
 
 REF_ACT = {
     "sigmoid": torch.sigmoid,
@@ -52,7 +52,7 @@ def test_backward_matches_autograd(activation, dims, B, seed):
 
     criterion = MSELoss()
     loss = criterion.forward(net.forward(x), target)
-    dx = net.backward(criterion.backward())
+    dx = net.backward(criterion.backward(), need_dx=True)
     assert rel_err(loss, ref_loss.detach()) <= TOL
     assert rel_err(dx, x_ref.grad) <= TOL
     for lin, (W, b) in zip(linears, params, strict=True):
@@ -60,15 +60,47 @@ def test_backward_matches_autograd(activation, dims, B, seed):
         assert rel_err(lin.db, b.grad) <= TOL
 
 
-def test_need_dx_false_gives_the_same_parameter_gradients():
+@pytest.mark.parametrize("need_dx", [False, None], ids=["need_dx=False", "default"])
+def test_without_dx_the_parameter_gradients_are_the_same(need_dx):
+    # A model's input is data: by default (as with need_dx=False) dL/dx is neither computed nor
+    # returned, and nothing else changes.
     net = MLP([3, 5, 2], generator=gen(0), dtype=torch.float64)
     x, dout = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 2, dtype=torch.float64)
     net.forward(x)
-    net.backward(dout)
+    assert net.backward(dout, need_dx=True).shape == x.shape
     full = [g.clone() for g in net.gradients()]
     net.forward(x)
-    assert net.backward(dout, need_dx=False) is None
+    kwargs = {} if need_dx is None else {"need_dx": need_dx}
+    assert net.backward(dout, **kwargs) is None
     assert all(torch.equal(a, b) for a, b in zip(full, net.gradients(), strict=True))
+
+
+def test_the_first_linear_skips_its_input_gradient(monkeypatch):
+    net = MLP([3, 5, 2], generator=gen(0), dtype=torch.float64)
+    first = net.layers[0]
+    net.forward(torch.randn(4, 3, dtype=torch.float64))
+    asked = []
+    original = type(first).backward
+    monkeypatch.setattr(
+        type(first),
+        "backward",
+        lambda self, dout, **kw: asked.append(kw) or original(self, dout, **kw),
+    )
+    net.backward(torch.ones(4, 2, dtype=torch.float64))
+    assert asked == [{"need_dx": True}, {"need_dx": False}]  # the last Linear, then the first
+
+
+def test_a_sequential_inside_a_sequential_is_asked_for_its_input_gradient():
+    inner = MLP([3, 4], generator=gen(1), dtype=torch.float64)  # one Linear
+    outer = Sequential([Linear(2, 3, generator=gen(2), dtype=torch.float64), inner])
+    flat = Sequential([outer.layers[0], inner.layers[0]])
+    x, dout = torch.randn(5, 2, dtype=torch.float64), torch.randn(5, 4, dtype=torch.float64)
+    outer.forward(x)
+    dx = outer.backward(dout, need_dx=True)
+    nested = [g.clone() for g in outer.gradients()]
+    flat.forward(x)
+    assert torch.equal(dx, flat.backward(dout, need_dx=True))
+    assert all(torch.equal(a, b) for a, b in zip(nested, flat.gradients(), strict=True))
 
 
 def test_seeded_and_dtype():
@@ -119,4 +151,92 @@ def test_failed_forward_leaves_every_cache():
     net.forward(torch.ones(4, 2))
     with pytest.raises(ValueError, match=r"expected shape \(B, 2\), got \(4, 3\)"):
         net.forward(torch.ones(4, 3))
-    assert net.backward(torch.ones(4, 1)).shape == (4, 2)
+    assert net.backward(torch.ones(4, 1), need_dx=True).shape == (4, 2)
+
+
+# --- a call that fails changes nothing ---------------------------------------------------------
+
+F64 = torch.float64
+
+
+def _block() -> Sequential:
+    """Linear, BatchNorm, ReLU, Dropout, Linear: every kind of state a layer can hold."""
+    return Sequential(
+        [
+            Linear(3, 5, generator=gen(1), dtype=F64),
+            BatchNorm1d(5, dtype=F64),
+            ReLU(),
+            Dropout(0.3, generator=gen(2)),
+            Linear(5, 2, generator=gen(3), dtype=F64),
+        ]
+    )
+
+
+def _used_once(make):
+    def used_once():
+        net = make()
+        net.forward(torch.randn(6, 3, generator=gen(4), dtype=F64))
+        net.backward(torch.randn(6, 2, generator=gen(5), dtype=F64))
+        return net
+
+    return used_once
+
+
+def _backward(net):
+    return net.backward(torch.ones(6, 2, dtype=F64), need_dx=True), net
+
+
+@pytest.mark.parametrize(
+    "make",
+    [_block, lambda: MLP([3, 4, 2], "gelu", generator=gen(6), dtype=F64)],
+    ids=["with_batchnorm_and_dropout", "mlp"],
+)
+def test_a_failure_anywhere_restores_every_layer(make):
+    x = torch.randn(9, 3, generator=gen(7), dtype=F64)
+    assert_all_or_nothing(_used_once(make), lambda net: net.forward(x), after=_backward)
+    dout = torch.randn(6, 2, generator=gen(8), dtype=F64)
+    assert_all_or_nothing(_used_once(make), lambda net: net.backward(dout), after=_backward)
+
+
+def test_batchnorm_rejecting_one_row_leaves_the_layers_before_it_as_they_were():
+    net = _used_once(_block)()
+    before = state(net)
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        net.forward(torch.randn(1, 3, dtype=F64))  # the first Linear accepts the row, BN does not
+    assert_same_state(state(net), before)
+    dx, _ = _backward(net)
+    assert torch.equal(dx, _backward(_used_once(_block)())[0])  # the previous batch's gradient
+
+
+def test_empty_batch_is_a_clear_error():
+    net = MLP([3, 4, 2], generator=gen(0))
+    with pytest.raises(ValueError, match=r"Linear.forward\(x\): expected a batch of at least one"):
+        net.forward(torch.zeros(0, 3))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_cuda_without_cuda_is_a_clear_error():
+    with pytest.raises(ValueError, match="MLP: device 'cuda' cannot be used on this machine"):
+        MLP([3, 4, 2], device="cuda")
+
+
+def test_relu_working_in_the_linears_memory_changes_no_number():
+    # Inside the chain, ReLU writes into the fresh output of the Linear before it (forward) and
+    # into the fresh dL/dx of the Linear after it (backward); the results must be bit for bit
+    # those of the layers called one by one, and the caller's x and dout must be left alone.
+    net = MLP([3, 6, 5, 2], "relu", generator=gen(9), dtype=F64)
+    x, dout = torch.randn(7, 3, dtype=F64), torch.randn(7, 2, dtype=F64)
+    kept_x, kept_dout = x.clone(), dout.clone()
+    y = net.forward(x)
+    dx = net.backward(dout, need_dx=True)
+    grads = [g.clone() for g in net.gradients()]
+    assert torch.equal(x, kept_x) and torch.equal(dout, kept_dout)
+    h = x
+    for layer in net.layers:
+        h = layer.forward(h)
+    assert torch.equal(y, h)
+    g = dout
+    for layer in reversed(net.layers):
+        g = layer.backward(g)
+    assert torch.equal(dx, g)
+    assert all(torch.equal(a, b) for a, b in zip(grads, net.gradients(), strict=True))

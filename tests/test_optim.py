@@ -7,7 +7,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import gen, rel_err
+from reference import assert_all_or_nothing, gen, rel_err
 
 from scratchnn import MLP, Linear, MSELoss
 from scratchnn.layer import Layer
@@ -493,3 +493,93 @@ def test_repr_names_the_hyper_parameters():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "betas=(0.9, 0.999)" in repr(AdamW(fresh_model()))
+
+
+# --- a step that fails changes nothing ---------------------------------------------------------
+
+ALL_OPTIMIZERS = {
+    "SGD": lambda m: SGD(m, lr=0.1),
+    "SGD_wd": lambda m: SGD(m, lr=0.1, weight_decay=0.01),
+    "Momentum": lambda m: Momentum(m, lr=0.1, weight_decay=0.01),
+    "Nesterov": lambda m: Momentum(m, lr=0.1, nesterov=True),
+    "RMSProp": lambda m: RMSProp(m, lr=0.1, weight_decay=0.01),
+    "Adam": lambda m: Adam(m, lr=0.1, weight_decay=0.01),
+    "AdamW": lambda m: AdamW(m, lr=0.1),
+}
+
+
+def _trained(name: str, steps: int):
+    """An MLP and its optimizer after ``steps`` steps, with fresh gradients for the next one."""
+    net = MLP([3, 4, 2], generator=gen(1), dtype=F64)
+    opt = ALL_OPTIMIZERS[name](net)
+    loss = MSELoss()
+    for i in range(steps + 1):
+        loss.forward(
+            net.forward(torch.randn(5, 3, generator=gen(i), dtype=F64)),
+            torch.zeros(5, 2, dtype=F64),
+        )
+        net.backward(loss.backward())
+        if i < steps:
+            opt.step()
+    return opt
+
+
+@pytest.mark.parametrize("steps", [0, 2], ids=["first_step", "later_step"])
+@pytest.mark.parametrize("name", list(ALL_OPTIMIZERS))
+def test_a_failure_anywhere_in_a_step_changes_nothing(name, steps):
+    # The state compared covers the parameters, every state tensor, the step count and the model.
+    def step_again(opt):
+        opt.step()
+        return opt
+
+    assert_all_or_nothing(lambda: _trained(name, steps), lambda opt: opt.step(), after=step_again)
+
+
+def test_layer_step_is_all_or_nothing():
+    def trained():
+        net = MLP([3, 4, 2], generator=gen(1), dtype=F64)
+        net.forward(torch.randn(5, 3, generator=gen(2), dtype=F64))
+        net.backward(torch.randn(5, 2, generator=gen(3), dtype=F64))
+        return net
+
+    def step_again(net):
+        net.step(0.1)
+        return net
+
+    assert_all_or_nothing(trained, lambda net: net.step(0.1), after=step_again)
+
+
+@pytest.mark.parametrize(
+    "make", [lambda o: StepLR(o, 2, gamma=0.5), lambda o: CosineLR(o, 10)], ids=["step", "cosine"]
+)
+def test_a_schedule_step_that_fails_changes_nothing(make, monkeypatch):
+    opt = SGD(fresh_model(), lr=0.1)
+    sched = make(opt)
+    sched.step()
+    before = (sched.epoch, opt.lr, sched.lr)
+
+    def broken(*args):
+        raise ArithmeticError("injected")
+
+    monkeypatch.setattr(type(sched), "lr_at", lambda self, epoch: broken())
+    with pytest.raises(ArithmeticError):
+        sched.step()
+    monkeypatch.undo()
+    assert (sched.epoch, opt.lr, sched.lr) == before
+    sched.step()
+    assert sched.epoch == 2 and opt.lr == sched.lr_at(2)
+
+
+def test_a_schedule_whose_lr_overflows_or_goes_bad_changes_nothing():
+    opt = SGD(fresh_model(), lr=0.1)
+    sched = StepLR(opt, 1, gamma=1e300)
+    sched.step()  # lr = 1e299
+    with pytest.raises(OverflowError):  # 0.1·(1e300)² does not fit in a float
+        sched.step()
+    assert sched.epoch == 1 and opt.lr == pytest.approx(1e299)
+    sched = CosineLR(opt, 4)
+    opt_lr = opt.lr
+    sched.base_lr = float("nan")  # the setter rejects the lr it would compute
+    with pytest.raises(ValueError, match="lr must be a finite number"):
+        sched.step()
+    assert sched.epoch == 0 and opt.lr == opt_lr

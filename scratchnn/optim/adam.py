@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import torch
+
 from ..layer import Layer
 from .optimizer import Optimizer, check_eps, check_unit, check_weight_decay, with_l2
 
@@ -49,7 +51,8 @@ class Adam(Optimizer):
 
     Shapes: m and v have the shape of their parameter.
     Cost per step: about 11 FLOPs and one square root per parameter entry, O(#params).
-    Memory: two extra tensors per parameter (m, v), plus one temporary for the denominator.
+    Memory: per parameter, m and v and five buffers (the new m, v and p, the denominator,
+    g + wd·p for Adam's L2).
     """
 
     _decoupled = False  # AdamW sets this
@@ -68,24 +71,26 @@ class Adam(Optimizer):
         self.weight_decay = check_weight_decay(name, weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, out):
         beta1, beta2 = self.betas
-        lr, wd, t = self.lr, self.weight_decay, self.steps
+        lr, wd, t = self.lr, self.weight_decay, self.steps + 1  # t: the step being taken
         if self._decoupled:
-            p.mul_(1.0 - lr * wd)  # AdamW: p ← p − lr·wd·p, outside the adaptive update
+            # AdamW: p ← p − lr·wd·p, outside the adaptive update (into the new p's buffer).
+            p = torch.mul(p, 1.0 - lr * wd, out=out["p"])
         else:
-            g = with_l2(g, p, wd)  # Adam: g ← g + wd·p, inside it
-        if "m" not in state:
-            state["m"], state["v"] = g.new_zeros(g.shape), g.new_zeros(g.shape)
-        m, v = state["m"], state["v"]
-        m.lerp_(g, 1.0 - beta1)  # m ← m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g
-        v.mul_(beta2).addcmul_(g, g, value=1.0 - beta2)  # v ← β₂·v + (1 − β₂)·g²
+            g = with_l2(g, p, wd, out=out["g"])  # Adam: g ← g + wd·p, inside it
+        m, v = state.get("m"), state.get("v")
+        if m is None or v is None:
+            m, v = torch.zeros_like(g), torch.zeros_like(g)
+        m = torch.lerp(m, g, 1.0 - beta1, out=out["m"])  # m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g
+        v = torch.mul(v, beta2, out=out["v"]).addcmul_(g, g, value=1.0 - beta2)  # β₂v + (1 − β₂)g²
         # p ← p − lr·(m / c₁) / (√(v / c₂) + ε),  c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ.
         # Multiplying top and bottom by √c₂ gives the same number with one pass fewer over v:
         #   p ← p − (lr·√c₂ / c₁) · m / (√v + ε·√c₂)
         root_c2 = math.sqrt(1.0 - beta2**t)
-        denom = v.sqrt().add_(self.eps * root_c2)  # the one temporary tensor
-        p.addcdiv_(m, denom, value=-lr * root_c2 / (1.0 - beta1**t))
+        denom = torch.sqrt(v, out=out["denom"]).add_(self.eps * root_c2)
+        new_p = torch.addcdiv(p, m, denom, value=-lr * root_c2 / (1.0 - beta1**t), out=out["p"])
+        return new_p, {"m": m, "v": v}
 
     def _hypers(self):
         return {

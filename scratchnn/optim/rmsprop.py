@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import torch
+
 from ..layer import Layer
 from .optimizer import Optimizer, check_eps, check_unit, check_weight_decay, with_l2
 
@@ -28,7 +30,7 @@ class RMSProp(Optimizer):
     Shapes: s has the shape of its parameter.
     Cost per step: about 8 FLOPs and one square root per parameter entry (+2 with weight decay),
     O(#params).
-    Memory: one extra tensor per parameter (s), plus one temporary for √s + ε.
+    Memory: per parameter, s and four buffers (the new s, √s + ε, the new p, g + wd·p).
     """
 
     def __init__(
@@ -44,13 +46,14 @@ class RMSProp(Optimizer):
         self.weight_decay = check_weight_decay("RMSProp", weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state):
-        g = with_l2(g, p, self.weight_decay)
+    def _update(self, p, g, state, out):
+        g = with_l2(g, p, self.weight_decay, out=out["g"])
         s = state.get("s")
         if s is None:
-            s = state["s"] = g.new_zeros(g.shape)
-        s.mul_(self.alpha).addcmul_(g, g, value=1.0 - self.alpha)  # s ← α·s + (1 − α)·g²
-        p.addcdiv_(g, s.sqrt().add_(self.eps), value=-self.lr)  # p ← p − lr·g/(√s + ε)
+            s = torch.zeros_like(p)
+        s = torch.mul(s, self.alpha, out=out["s"]).addcmul_(g, g, value=1.0 - self.alpha)
+        denom = torch.sqrt(s, out=out["denom"]).add_(self.eps)  # √s + ε
+        return torch.addcdiv(p, g, denom, value=-self.lr, out=out["p"]), {"s": s}
 
     def _hypers(self):
         return {

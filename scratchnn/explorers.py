@@ -1,6 +1,0 @@
-# TEMPORARY shim while the chapters move to the course package: delete with the last user.
-import sys
-
-import course.explorers
-
-sys.modules[__name__] = course.explorers
