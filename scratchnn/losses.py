@@ -262,7 +262,7 @@ class SoftmaxCELoss(Loss):
 
     @property
     def probs(self) -> torch.Tensor:
-        """softmax(logits) from the last forward: (B, K), rows sum to 1."""
+        """The softmax of the last forward's logits, (B, K); each row sums to 1."""
         if self._probs is None:
             raise RuntimeError("SoftmaxCELoss.probs read before forward()")
         return self._probs
