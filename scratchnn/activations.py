@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from . import _checks
+from . import _validate
 from .layer import Layer, all_or_nothing
 
 
@@ -38,6 +38,7 @@ class Activation(Layer):
     pairs the previous batch's caches with each other.
     """
 
+    label: str = ""  # the name the book, its tables and its explorers print: "Leaky ReLU"
     _shape: torch.Size | None = None
     _dtype: torch.dtype | None = None
     _device: torch.device | None = None
@@ -49,8 +50,8 @@ class Activation(Layer):
         a ``Sequential`` passes it when x is a new tensor that only it holds (a Linear's output).
         """
         what = f"{type(self).__name__}.forward(x)"
-        x = _checks.float_tensor(x, what)
-        _checks.nonempty_batch(x, what)
+        x = _validate.float_tensor(x, what)
+        _validate.nonempty_batch(x, what)
         in_place = overwrite and _in_place_matches(type(self), "_forward")
         with all_or_nothing(self):
             shape, dtype, device = x.shape, x.dtype, x.device  # read before x may be overwritten
@@ -67,7 +68,7 @@ class Activation(Layer):
         """
         if self._shape is None or self._dtype is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        dout = _checks.upstream(dout, self._shape, self._dtype, self, device=self._device)
+        dout = _validate.upstream(dout, self._shape, self._dtype, self, device=self._device)
         in_place = overwrite and _in_place_matches(type(self), "_backward")
         return self._backward_(dout) if in_place else self._backward(dout)
 
@@ -101,6 +102,8 @@ def _in_place_matches(cls: type, method: str) -> bool:
 class Sigmoid(Activation):
     """σ(x) = 1/(1 + e^{-x}), range (0, 1).   σ'(x) = σ(x)(1 − σ(x)) ≤ 1/4."""
 
+    label = "sigmoid"
+
     def _forward(self, x):
         self._s = sigmoid(x)  # the derivative is a function of the output alone
         return self._s
@@ -115,6 +118,8 @@ class Tanh(Activation):
     Written as (e^x − e^{-x})/(e^x + e^{-x}) it would give inf/inf = NaN at |x| > 710;
     ``torch.tanh`` is the stable primitive.
     """
+
+    label = "tanh"
 
     def _forward(self, x):
         self._t = torch.tanh(x)
@@ -133,6 +138,8 @@ class ReLU(Activation):
     (``torch.where`` or a product with ``y > 0``; benchmarks/bench_layers.py measures the ratio).
     """
 
+    label = "ReLU"
+
     def _forward(self, x):
         self._y = x.clamp(min=0.0)  # the output alone determines the derivative
         return self._y
@@ -150,6 +157,8 @@ class ReLU(Activation):
 
 class LeakyReLU(Activation):
     """x if x > 0 else α·x, range (−∞, ∞).   Derivative 1 or α (α at the kink, as torch)."""
+
+    label = "Leaky ReLU"
 
     def __init__(self, alpha: float = 0.01) -> None:
         if not (isinstance(alpha, (int, float)) and 0.0 <= alpha < 1.0):
@@ -174,6 +183,8 @@ class ELU(Activation):
     the branch that ``where`` throws away. The derivative uses α·e^x rather than f(x) + α, which
     would cancel catastrophically for very negative x.
     """
+
+    label = "ELU"
 
     def __init__(self, alpha: float = 1.0) -> None:
         if not (isinstance(alpha, (int, float)) and alpha > 0.0):
@@ -205,6 +216,8 @@ class GELU(Activation):
     GELU′(−inf) = 0 and GELU′(+inf) = 1, and nothing changes anywhere else.
     """
 
+    label = "GELU"
+
     _C = math.sqrt(2.0 / math.pi)
     _K = 0.044715
 
@@ -230,6 +243,8 @@ class Swish(Activation):
     0 or 1 long before x overflows, and the formulas are already exact.
     """
 
+    label = "Swish"
+
     def _forward(self, x):
         self._x = x
         self._s = sigmoid(x)
@@ -241,6 +256,9 @@ class Swish(Activation):
         return torch.where(x.isinf(), dout * (x > 0), dout * s * (1.0 + x * (1.0 - s)))
 
 
+# The registry: every activation the library offers, under the name MLP and get_activation take.
+# The book's tables and grids, the explorers and the tests all iterate over it: adding an
+# activation here (with its class above) is all the library needs (see CONTRIBUTING.md).
 ACTIVATIONS: dict[str, type[Activation]] = {
     "sigmoid": Sigmoid,
     "tanh": Tanh,

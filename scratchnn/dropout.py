@@ -13,7 +13,7 @@ import numbers
 
 import torch
 
-from . import _checks
+from . import _validate
 from .layer import Layer, all_or_nothing
 
 
@@ -48,8 +48,8 @@ class Dropout(Layer):
 
         A forward that raises changes nothing, the generator's state included.
         """
-        x = _checks.float_tensor(x, "Dropout.forward(x)")
-        _checks.nonempty_batch(x, "Dropout.forward(x)")
+        x = _validate.float_tensor(x, "Dropout.forward(x)")
+        _validate.nonempty_batch(x, "Dropout.forward(x)")
         with all_or_nothing(self):  # a forward that raises changes nothing, the generator included
             if not self.training or self.p == 0.0:
                 scaled_mask, y = None, x
@@ -74,7 +74,7 @@ class Dropout(Layer):
         """
         if self._shape is None or self._dtype is None:
             raise RuntimeError("Dropout.backward() called before forward()")
-        dout = _checks.upstream(dout, self._shape, self._dtype, self, device=self._device)
+        dout = _validate.upstream(dout, self._shape, self._dtype, self, device=self._device)
         return dout if self._scaled_mask is None else dout * self._scaled_mask
 
     def __repr__(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from . import _checks
+from . import _validate
 from .layer import Layer
 
 
@@ -47,7 +47,7 @@ class Linear(Layer):
         for name, value in (("in_features", in_features), ("out_features", out_features)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Linear: {name} must be a positive int, got {value!r}")
-        device = _checks.device(device, "Linear")
+        device = _validate.device(device, "Linear")
         dtype = dtype or torch.get_default_dtype()
         std = (2.0 / (in_features + out_features)) ** 0.5
         # Drawn on the CPU and then moved, so one seed gives the same weights on CPU and GPU.
@@ -68,14 +68,7 @@ class Linear(Layer):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, M) -> (B, N).  Cost: 2·B·M·N + B·N FLOPs, O(B·M·N)."""
-        x = _checks.float_tensor(x, "Linear.forward(x)")
-        if x.ndim != 2 or x.shape[1] != self.in_features:
-            raise ValueError(
-                f"Linear.forward(x): expected shape (B, {self.in_features}), got {tuple(x.shape)}"
-            )
-        _checks.nonempty_batch(x, "Linear.forward(x)")
-        _checks.same_dtype(x, self.W.dtype, "Linear.forward(x), the weights' dtype,")
-        _checks.same_device(x, self.W.device, "Linear.forward(x), the weights' device,")
+        x = _validate.batch_input(x, self.in_features, self.W, "Linear.forward(x)")
         # addmm fuses the bias add into the matrix multiply: one pass over Y instead of two.
         y = torch.addmm(self.b, x, self.W)
         self._x = x  # stored only once y exists: a multiply that raises leaves the old cache
@@ -93,9 +86,9 @@ class Linear(Layer):
         All three are computed before ``dW`` and ``db`` are stored: a backward that raises changes
         nothing.
         """
-        x = _checks.cached(self._x, self)
+        x = _validate.cached(self._x, self)
         shape = torch.Size((x.shape[0], self.out_features))
-        dout = _checks.upstream(dout, shape, x.dtype, self, device=x.device)
+        dout = _validate.upstream(dout, shape, x.dtype, self, device=x.device)
         dW = x.T @ dout
         db = dout.sum(dim=0)
         dx = dout @ self.W.T if need_dx else None

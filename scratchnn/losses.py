@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from . import _checks
+from . import _validate
 from .activations import sigmoid
 from .layer import all_or_nothing
 
@@ -53,12 +53,12 @@ class ElementwiseLoss(Loss):
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """pred, target: same shape, e.g. (B, N) -> 0-dim loss.  Cost: O(B·N)."""
         name = type(self).__name__
-        pred = _checks.float_tensor(pred, f"{name}.forward(pred)")
-        target = _checks.float_tensor(target, f"{name}.forward(target)")
-        _checks.nonempty_batch(pred, f"{name}.forward(pred)")
-        _checks.same_shape(target, pred.shape, f"{name}.forward(target), pred's shape,")
-        _checks.same_dtype(target, pred.dtype, f"{name}.forward(target), pred's dtype,")
-        _checks.same_device(target, pred.device, f"{name}.forward(target), pred's device,")
+        pred = _validate.float_tensor(pred, f"{name}.forward(pred)")
+        target = _validate.float_tensor(target, f"{name}.forward(target)")
+        _validate.nonempty_batch(pred, f"{name}.forward(pred)")
+        _validate.same_shape(target, pred.shape, f"{name}.forward(target), pred's shape,")
+        _validate.same_dtype(target, pred.dtype, f"{name}.forward(target), pred's dtype,")
+        _validate.same_device(target, pred.device, f"{name}.forward(target), pred's device,")
         self._validate(pred, target)
         # _loss caches what _grad needs as it goes; if anything raises, every cache goes back,
         # so that _n and the caches always describe the same batch.
@@ -218,12 +218,12 @@ class SoftmaxCELoss(Loss):
 
     def forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         """logits: (B, K), labels: (B,) -> 0-dim.  Cost: O(B·K)."""
-        logits = _checks.float_tensor(logits, "SoftmaxCELoss.forward(logits)")
+        logits = _validate.float_tensor(logits, "SoftmaxCELoss.forward(logits)")
         if logits.ndim != 2:
             raise ValueError(
                 f"SoftmaxCELoss.forward(logits): expected shape (B, K), got {tuple(logits.shape)}"
             )
-        _checks.nonempty_batch(logits, "SoftmaxCELoss.forward(logits)")
+        _validate.nonempty_batch(logits, "SoftmaxCELoss.forward(logits)")
         B, K = logits.shape
         if not isinstance(labels, torch.Tensor):
             raise TypeError(
@@ -235,8 +235,10 @@ class SoftmaxCELoss(Loss):
                 "SoftmaxCELoss.forward(labels): expected integer class labels (e.g. torch.int64), "
                 f"got dtype {labels.dtype}"
             )
-        _checks.same_shape(labels, torch.Size((B,)), "SoftmaxCELoss.forward(labels)")
-        _checks.same_device(labels, logits.device, "SoftmaxCELoss.forward(labels), logits' device,")
+        _validate.same_shape(labels, torch.Size((B,)), "SoftmaxCELoss.forward(labels)")
+        _validate.same_device(
+            labels, logits.device, "SoftmaxCELoss.forward(labels), logits' device,"
+        )
         low, high = (int(bound) for bound in torch.aminmax(labels))  # one pass for both bounds
         if low < 0 or high >= K:
             raise ValueError(

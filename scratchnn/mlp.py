@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import torch
 
-from . import _checks
+from . import _validate
 from .activations import Activation, get_activation
 from .layer import Layer, all_or_nothing
 from .linear import Linear
@@ -119,7 +119,7 @@ class MLP(Sequential):
     ) -> None:
         dims = _check_dims(dims)
         act_cls = get_activation(activation)  # checked before any weight is drawn
-        device = _checks.device(device, "MLP")
+        device = _validate.device(device, "MLP")
         layers: list[Layer] = []
         for i, (d_in, d_out) in enumerate(itertools.pairwise(dims)):
             layers.append(Linear(d_in, d_out, generator=generator, dtype=dtype, device=device))

@@ -164,7 +164,7 @@ def test_input_on_another_device_is_a_clear_error():
     lin = _used_once()
     before = state(lin)
     with pytest.raises(
-        ValueError, match=r"weights' device,: expected a tensor on cpu, got one on meta"
+        ValueError, match=r"parameters' device,: expected a tensor on cpu, got one on meta"
     ):
         lin.forward(torch.empty(5, 3, dtype=F64, device="meta"))
     with pytest.raises(ValueError, match=r"device forward ran on,: expected a tensor on cpu"):

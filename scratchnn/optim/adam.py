@@ -13,7 +13,6 @@ For plain SGD the two forms are the same update; for Adam they are not.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import torch
@@ -51,8 +50,11 @@ class Adam(Optimizer):
 
     Shapes: m and v have the shape of their parameter.
     Cost per step: about 11 FLOPs and one square root per parameter entry, O(#params).
-    Memory: per parameter, m and v and five buffers (the new m, v and p, the denominator,
+    Memory: per parameter, m and v and six buffers (the new m, v and p, m̂, the denominator,
     g + wd·p for Adam's L2).
+
+    The code follows the formulas line by line. Folding both corrections into one scalar saves a
+    pass over m and one over v; benchmarks/bench_fused.py measures that form against this one.
     """
 
     _decoupled = False  # AdamW sets this
@@ -84,12 +86,10 @@ class Adam(Optimizer):
             m, v = torch.zeros_like(g), torch.zeros_like(g)
         m = torch.lerp(m, g, 1.0 - beta1, out=out["m"])  # m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g
         v = torch.mul(v, beta2, out=out["v"]).addcmul_(g, g, value=1.0 - beta2)  # β₂v + (1 − β₂)g²
-        # p ← p − lr·(m / c₁) / (√(v / c₂) + ε),  c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ.
-        # Multiplying top and bottom by √c₂ gives the same number with one pass fewer over v:
-        #   p ← p − (lr·√c₂ / c₁) · m / (√v + ε·√c₂)
-        root_c2 = math.sqrt(1.0 - beta2**t)
-        denom = torch.sqrt(v, out=out["denom"]).add_(self.eps * root_c2)
-        new_p = torch.addcdiv(p, m, denom, value=-lr * root_c2 / (1.0 - beta1**t), out=out["p"])
+        m_hat = torch.div(m, 1.0 - beta1**t, out=out["m_hat"])
+        v_hat = torch.div(v, 1.0 - beta2**t, out=out["denom"])
+        denom = v_hat.sqrt_().add_(self.eps)  # √v̂ + ε, in v̂'s buffer
+        new_p = torch.addcdiv(p, m_hat, denom, value=-lr, out=out["p"])  # p − lr·m̂ / (√v̂ + ε)
         return new_p, {"m": m, "v": v}
 
     def _hypers(self):

@@ -33,6 +33,20 @@ def nonempty_batch(x: torch.Tensor, what: str) -> None:
         )
 
 
+def batch_input(x: object, width: int, like: torch.Tensor, what: str) -> torch.Tensor:
+    """``x`` if it is a non-empty (B, width) floating-point batch with ``like``'s dtype and device.
+
+    The checks every layer with parameters makes before it touches them (``like`` is one of them).
+    """
+    x = float_tensor(x, what)
+    if x.ndim != 2 or x.shape[1] != width:
+        raise ValueError(f"{what}: expected shape (B, {width}), got {tuple(x.shape)}")
+    nonempty_batch(x, what)
+    same_dtype(x, like.dtype, f"{what}, the parameters' dtype,")
+    same_device(x, like.device, f"{what}, the parameters' device,")
+    return x
+
+
 def same_shape(got: torch.Tensor, expected: torch.Size, what: str) -> None:
     if got.shape != expected:
         raise ValueError(f"{what}: expected shape {tuple(expected)}, got {tuple(got.shape)}")
