@@ -3,7 +3,7 @@
 Only raw tensor operations are used: no torch.nn, torch.nn.functional or torch.autograd.
 """
 
-from . import optim
+from . import checks, optim
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -18,10 +18,18 @@ from .activations import (
     sigmoid,
 )
 from .batchnorm import BatchNorm1d
+from .checks import (
+    MISTAKES,
+    Diagnosis,
+    diagnose,
+    diagnose_function,
+    gradcheck,
+    gradient_errors,
+    numerical_gradient,
+    relative_error,
+)
 from .cost import LinearFlops, MLPFlops, linear_flops, mlp_flops, parameter_count
-from .diagnose import MISTAKES, Diagnosis, diagnose, diagnose_function
 from .dropout import Dropout
-from .gradcheck import gradcheck, gradient_errors, numerical_gradient, relative_error
 from .layer import Layer
 from .linear import Linear
 from .losses import (
@@ -75,6 +83,7 @@ __all__ = [
     "StepLR",
     "Swish",
     "Tanh",
+    "checks",
     "diagnose",
     "diagnose_function",
     "get_activation",

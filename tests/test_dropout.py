@@ -6,8 +6,8 @@ import pytest
 import torch
 from reference import assert_all_or_nothing, assert_same_state, gen, state
 
+from scratchnn.checks import numerical_gradient, relative_error
 from scratchnn.dropout import Dropout
-from scratchnn.gradcheck import numerical_gradient, relative_error
 
 F64 = torch.float64
 

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from scratchnn.diagnose import UPSTREAM_SEED, Diagnosis
-from scratchnn.gradcheck import relative_error
+from scratchnn.checks import UPSTREAM_SEED, Diagnosis, relative_error
 
 __all__ = [
     "NOT_ATTEMPTED",

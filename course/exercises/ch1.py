@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import torch
 
+from scratchnn.checks import diagnose
 from scratchnn.cost import linear_flops
-from scratchnn.diagnose import diagnose
 from scratchnn.linear import Linear
 
 from ._check import Result, as_float, call, from_diagnosis, passed, same, wrong

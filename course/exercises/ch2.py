@@ -17,7 +17,7 @@ from collections.abc import Callable
 import torch
 
 from scratchnn.activations import ELU, sigmoid
-from scratchnn.diagnose import diagnose_function
+from scratchnn.checks import diagnose_function
 
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, upstream, wrong
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import torch
 
+from scratchnn.checks import diagnose
 from scratchnn.cost import mlp_flops, parameter_count
-from scratchnn.diagnose import diagnose
 from scratchnn.linear import Linear
 from scratchnn.losses import MSELoss
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.diagnose import diagnose
+from scratchnn.checks import diagnose
 from scratchnn.losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
 
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import torch
 
 from scratchnn.batchnorm import BatchNorm1d
-from scratchnn.diagnose import diagnose, diagnose_function
+from scratchnn.checks import diagnose, diagnose_function
 
 from ._check import Result, call, describe, from_diagnosis, passed, same, upstream, wrong
 

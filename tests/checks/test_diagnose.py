@@ -25,7 +25,7 @@ from scratchnn import (
     gradient_errors,
     sigmoid,
 )
-from scratchnn.diagnose import MISTAKES, UPSTREAM_SEED, Diagnosis, diagnose, diagnose_function
+from scratchnn.checks import MISTAKES, UPSTREAM_SEED, Diagnosis, diagnose, diagnose_function
 
 B, M, N = 5, 3, 4  # distinct, and none is 2, so that every factor has one explanation
 

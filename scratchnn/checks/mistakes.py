@@ -1,4 +1,4 @@
-"""The catalogue of common backward mistakes, and how ``scratchnn.diagnose`` recognises each one.
+"""The catalogue of common backward mistakes, and how ``diagnose`` recognises each one.
 
 Every check is a hypothesis test. It takes the learner's gradient ``a`` and the central-difference
 truth ``n`` (float64, same point, same upstream gradient), applies one suspected mistake to the
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .gradcheck import relative_error
+from .numerical import relative_error
 
 MISTAKES: dict[str, str] = {
     "transposed": "a gradient returned transposed (operands of a product in the wrong order)",

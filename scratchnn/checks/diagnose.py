@@ -16,7 +16,7 @@ It checks three kinds of thing, always on a float64 deep copy (the caller's obje
 - a **function pair**: ``forward(x) -> y`` and ``backward(x, y, dout) -> dx``, see
   ``diagnose_function``. A forward that returns a 0-dim tensor (a loss) gets dout = 1.
 
-For each gradient that disagrees, ``scratchnn.diagnose_patterns`` tries the catalogue of common
+For each gradient that disagrees, ``scratchnn.checks.mistakes`` tries the catalogue of common
 mistakes (``MISTAKES``; each named only on an exact match, the module docstring gives the rules).
 Messages are the same on every run: R is seeded, and they print a few stable digits and never the
 measured error of a correct gradient (only that it is below ``tol``).
@@ -41,9 +41,19 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from .diagnose_patterns import MISTAKES, Evidence, classify
-from .gradcheck import UPSTREAM_SEED, backward_with_dx, numerical_gradient, relative_error
-from .losses import Loss
+from ..losses import Loss
+from .mistakes import MISTAKES, Evidence, classify
+from .numerical import (
+    UPSTREAM_SEED,
+    backward_with_dx,
+    children,
+    float64_copy,
+    named_layers,
+    numerical_gradient,
+    param_names,
+    relative_error,
+    upstream,
+)
 
 __all__ = ["MISTAKES", "UPSTREAM_SEED", "Diagnosis", "diagnose", "diagnose_function"]
 
@@ -125,45 +135,8 @@ def _label(name: str, loss: bool) -> str:
     return f"{head}.d{last}" if head else f"d{last}"
 
 
-def _children(obj: object) -> list:
-    return list(obj.children()) if hasattr(obj, "children") else []
-
-
-def _named_layers(obj: object, prefix: str = "") -> list[tuple[str, object]]:
-    named = [(prefix, obj)]
-    for i, child in enumerate(_children(obj)):
-        named += _named_layers(child, f"{prefix}layers.{i}.")
-    return named
-
-
-def _param_names(obj: object, root: object, params: Sequence[str] | None) -> tuple[str, ...]:
-    if obj is root and params is not None:
-        return tuple(params)
-    return tuple(getattr(obj, "param_names", ()))
-
-
-def _float64_copy(obj: object, params: Sequence[str] | None) -> object:
-    """A deep copy with every floating-point tensor attribute (parameters, running statistics,
-    stale caches) in float64 and contiguous, so that ``numerical_gradient`` can nudge it."""
-    obj = copy.deepcopy(obj)
-    for _, layer in _named_layers(obj):
-        names = set(_param_names(layer, obj, params))
-        names |= {k for k, v in getattr(layer, "__dict__", {}).items() if torch.is_tensor(v)}
-        for name in sorted(names):
-            t = getattr(layer, name)
-            if t.is_floating_point():
-                setattr(layer, name, t.detach().to(torch.float64).contiguous())
-    return obj
-
-
 def _is_square(t: object) -> bool:
     return torch.is_tensor(t) and t.ndim == 2 and t.shape[0] == t.shape[1]
-
-
-def _upstream(shape: torch.Size, seed: int) -> torch.Tensor:
-    if len(shape) == 0:
-        return torch.tensor(1.0, dtype=torch.float64)
-    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
 
 
 def _batch_sizes(x: torch.Tensor, out: torch.Tensor, loss: bool) -> tuple[int, int]:
@@ -234,7 +207,7 @@ def diagnose(
     if isinstance(obj, tuple) and len(obj) == 2 and all(callable(f) for f in obj):
         return diagnose_function(obj[0], obj[1], x, seed=seed, eps=eps, tol=tol)
     name = type(obj).__name__
-    obj = _float64_copy(obj, params)
+    obj = float64_copy(obj, params)
     x = x.detach().to(torch.float64).clone().contiguous()
     if isinstance(obj, Loss) or target is not None:
         if target is None:
@@ -260,12 +233,12 @@ def _diagnose_loss(name, obj, x, target, eps, tol) -> Diagnosis:
 
 def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
     y = obj.forward(x)
-    R = _upstream(y.shape, seed)
+    R = upstream(y.shape, seed)
     pristine = copy.deepcopy(obj)  # caches of forward(x) set, no backward run yet
     analytic: dict[str, object] = {"x": backward_with_dx(obj, R)}
     tensors: dict[str, tuple[object, str]] = {}  # name -> (layer, attribute name)
-    for path, layer in _named_layers(obj):
-        for p in _param_names(layer, obj, params):
+    for path, layer in named_layers(obj):
+        for p in param_names(layer, obj, params):
             tensors[path + p] = (layer, p)
             grad = getattr(layer, "d" + p, None)
             analytic[path + p] = grad.clone() if torch.is_tensor(grad) else grad
@@ -329,7 +302,7 @@ def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
         return Evidence(
             _label(key, False), param, False, B, N, tol, upstream=R, x=x,
             per_sample=(lambda: per_sample(key)) if param else None,
-            swaps=(lambda: swaps(key)) if not _children(obj) else None,
+            swaps=(lambda: swaps(key)) if not children(obj) else None,
             at_output=at_output if elementwise else None,
             weights=None if param else square,
         )  # fmt: skip
@@ -338,7 +311,7 @@ def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
     noise = _rounding_floor((y * R).abs().sum().item(), numeric, values, eps)
     floor = lambda key: max(noise, _resolution(scalar, values[key], numeric[key], eps))  # noqa: E731
     diagnosis = _report(name, analytic, numeric, evidence, tol, floor)
-    if diagnosis.ok or not _children(obj):
+    if diagnosis.ok or not children(obj):
         return diagnosis
     return _localise(diagnosis, pristine, x, y, seed, eps, tol)
 
@@ -346,13 +319,13 @@ def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
 def _localise(diagnosis: Diagnosis, chain, x, y, seed, eps, tol) -> Diagnosis:
     """Check each sub-layer of a failing chain alone, at its own input; report those that fail."""
     inputs, h = [], x
-    for child in _children(chain):
+    for child in children(chain):
         inputs.append(h)
         h = copy.deepcopy(child).forward(h)
     if h.shape != y.shape or not torch.equal(h, y):  # forward is not a plain chain
         return diagnosis
     lines, first = [diagnosis.message.split("\n", 1)[0]], None
-    for i, (child, h) in enumerate(zip(_children(chain), inputs, strict=True)):
+    for i, (child, h) in enumerate(zip(children(chain), inputs, strict=True)):
         d = diagnose(child, h, seed=seed, eps=eps, tol=tol)
         if not d.ok:
             first = first or (d, f"layers.{i}.")
@@ -386,7 +359,7 @@ def diagnose_function(
     """
     x = x.detach().to(torch.float64).clone().contiguous()
     y = forward(x).detach()
-    R = _upstream(y.shape, seed)
+    R = upstream(y.shape, seed)
     analytic = {"x": backward(x.clone(), y.clone(), R.clone())}
     numeric = {"x": numerical_gradient(lambda: (forward(x) * R).sum().item(), x, eps)}
     B, N = _batch_sizes(x, y, loss=y.ndim == 0)
