@@ -12,6 +12,18 @@ import pytest
 import torch
 from torch.overrides import TorchFunctionMode
 
+# torch's function for every activation in scratchnn.ACTIVATIONS, at its default parameters: the
+# one map the tests compare with (test_activations checks it covers the registry exactly).
+TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "leaky": lambda x: torch.nn.functional.leaky_relu(x, 0.01),
+    "elu": lambda x: torch.nn.functional.elu(x, 1.0),
+    "gelu": lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
+    "swish": torch.nn.functional.silu,
+}
+
 TOL = 1e-10  # the bar: relative error against torch.autograd in float64
 
 

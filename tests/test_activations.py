@@ -2,23 +2,22 @@
 
 import pytest
 import torch
-import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
+from reference import (
+    TOL,
+    TORCH_ACTIVATIONS,
+    assert_all_or_nothing,
+    assert_same_state,
+    gen,
+    rel_err,
+    state,
+)
 
 from scratchnn import ACTIVATIONS, ELU, LeakyReLU, get_activation
 
-# One table: our class, torch's reference function.
-REFERENCE = {
-    "sigmoid": (ACTIVATIONS["sigmoid"], torch.sigmoid),
-    "tanh": (ACTIVATIONS["tanh"], torch.tanh),
-    "relu": (ACTIVATIONS["relu"], F.relu),
-    "leaky": (ACTIVATIONS["leaky"], lambda x: F.leaky_relu(x, 0.01)),
-    "elu": (ACTIVATIONS["elu"], lambda x: F.elu(x, 1.0)),
-    "gelu": (ACTIVATIONS["gelu"], lambda x: F.gelu(x, approximate="tanh")),
-    "swish": (ACTIVATIONS["swish"], F.silu),
-}
+# One table: our class, torch's reference function (tests/reference.py).
+REFERENCE = {name: (cls, TORCH_ACTIVATIONS[name]) for name, cls in ACTIVATIONS.items()}
 NAMES = list(REFERENCE)
 
 
@@ -33,8 +32,15 @@ def run_both(name, x, dout):
     return y, dx, y_ref.detach(), x_ref.grad
 
 
-def test_registry_has_the_seven_names():
-    assert list(ACTIVATIONS) == ["sigmoid", "tanh", "relu", "leaky", "elu", "gelu", "swish"]
+def test_the_article_s_seven_are_registered_under_their_names():
+    article = ["sigmoid", "tanh", "relu", "leaky", "elu", "gelu", "swish"]
+    assert all(get_activation(name) is ACTIVATIONS[name] for name in article)
+
+
+def test_every_registered_activation_has_a_torch_reference_and_a_label():
+    assert set(TORCH_ACTIVATIONS) == set(ACTIVATIONS)
+    labels = [cls.label for cls in ACTIVATIONS.values()]
+    assert all(labels) and len(set(labels)) == len(labels)
 
 
 @pytest.mark.parametrize("name", NAMES)

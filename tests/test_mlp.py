@@ -4,19 +4,19 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
+from reference import (
+    TOL,
+    TORCH_ACTIVATIONS,
+    assert_all_or_nothing,
+    assert_same_state,
+    gen,
+    rel_err,
+    state,
+)
 
 from scratchnn import ACTIVATIONS, MLP, BatchNorm1d, Dropout, Linear, MSELoss, ReLU, Sequential
 
-REF_ACT = {
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "relu": torch.relu,
-    "leaky": lambda x: torch.nn.functional.leaky_relu(x, 0.01),
-    "elu": torch.nn.functional.elu,
-    "gelu": lambda x: torch.nn.functional.gelu(x, approximate="tanh"),
-    "swish": torch.nn.functional.silu,
-}
+REF_ACT = TORCH_ACTIVATIONS
 
 
 def test_structure():
