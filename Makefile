@@ -132,6 +132,7 @@ execute: install
 bench: install
 	$(PY) benchmarks/bench_train_step.py
 	$(PY) benchmarks/bench_layers.py
+	$(PY) benchmarks/bench_fused.py
 
 clean:
 	rm -rf _build
