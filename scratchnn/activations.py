@@ -23,7 +23,7 @@ from .layer import Layer, all_or_nothing
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
     """σ(x) = 1 / (1 + e^{-x}) without ever overflowing.
 
-    e^{-x} overflows for x < -709 in float64 (-88 in float32). With e = e^{-|x|} ∈ (0, 1],
+    e^{-x} overflows for x < -709 in float64 (-88 in float32). With e = e^{−``|x|``} ∈ (0, 1],
     σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) for x < 0: the same value, and no exp of a large number.
     """
     e = torch.exp(-x.abs())
@@ -115,7 +115,7 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """tanh(x), range (−1, 1).   tanh'(x) = 1 − tanh²(x) ≤ 1.
 
-    Written as (e^x − e^{-x})/(e^x + e^{-x}) it would give inf/inf = NaN at |x| > 710;
+    Written as (e^x − e^{-x})/(e^x + e^{-x}) it would give inf/inf = NaN at ``|x|`` > 710;
     ``torch.tanh`` is the stable primitive.
     """
 
@@ -179,7 +179,7 @@ class LeakyReLU(Activation):
 class ELU(Activation):
     """x if x > 0 else α(e^x − 1), range (−α, ∞).   Derivative 1 or α·e^x (= f(x) + α).
 
-    ``expm1`` keeps e^x − 1 accurate for small |x|; clamping at 0 keeps e^x from overflowing in
+    ``expm1`` keeps e^x − 1 accurate for small ``|x|``; clamping at 0 keeps e^x from overflowing in
     the branch that ``where`` throws away. The derivative uses α·e^x rather than f(x) + α, which
     would cancel catastrophically for very negative x.
     """
@@ -209,9 +209,9 @@ class GELU(Activation):
     Range ≈ [−0.17, ∞) (its minimum, near x = −0.75, is computed in the book).
     Derivative: ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²).
 
-    Far from 0, tanh u rounds to exactly ±1 (|x| > 5.2 in float32, 7.2 in float64) and the
+    Far from 0, tanh u rounds to exactly ±1 (``|x|`` > 5.2 in float32, 7.2 in float64) and the
     formulas meet 0·∞: x·(1 + tanh u) = −inf·0 at x = −inf, and in the derivative
-    x·(1 − tanh²u)·du/dx = 0·∞ once x² overflows (|x| > 1e154 in float64, 2e19 in float32). Each
+    x·(1 − tanh²u)·du/dx = 0·∞ once x² overflows (``|x|`` > 1e154 in float64, 2e19 in float32). Each
     such product tends to 0 (e^{−2u} beats any power of x), so it is set to 0 there: GELU(−inf) = 0,
     GELU′(−inf) = 0 and GELU′(+inf) = 1, and nothing changes anywhere else.
     """

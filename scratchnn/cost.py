@@ -1,6 +1,6 @@
 """FLOP counts of the Linear layer and the MLP, by the formulas the book derives.
 
-A multiply-add counts as 2 FLOPs. For Y = XW + b with X: (B, M), W: (M, N):
+A multiply-add counts as 2 FLOPs. For Y = XW + b with X: (B, M), W: (M, N)::
 
     forward   Y = XW + b     2·B·M·N + B·N     (B·N dot products of length M, then the bias)
     backward  dW = XᵀdY       2·B·M·N

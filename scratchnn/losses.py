@@ -104,7 +104,10 @@ class MSELoss(ElementwiseLoss):
 
 
 class MAELoss(ElementwiseLoss):
-    """Mean absolute error (L1).  ℓ = |ε|;  dL/dpred = sign(ε)/(B·N), 0 at ε = 0 (a subgradient)."""
+    """Mean absolute error (L1).  ℓ = ``|ε|``;  dL/dpred = sign(ε)/(B·N).
+
+    At ε = 0 the gradient is 0: sign(0), a subgradient (torch gives the same).
+    """
 
     def _loss(self, pred, target):
         self._diff = pred - target
@@ -115,7 +118,7 @@ class MAELoss(ElementwiseLoss):
 
 
 class HuberLoss(ElementwiseLoss):
-    """Huber: ℓ = ½ε² for |ε| ≤ δ, δ(|ε| − ½δ) beyond;  dℓ/dε = ε, or δ·sign(ε) beyond δ.
+    """Huber: ℓ = ½ε² for ``|ε| ≤ δ``, ``δ(|ε| − ½δ)`` beyond;  dℓ/dε = ε, or δ·sign(ε) beyond δ.
 
     Matches ``torch.nn.HuberLoss(delta=δ)`` (not SmoothL1Loss, which divides by δ).
     """

@@ -252,7 +252,7 @@ def test_reference_and_reproducibility_pages_are_in_the_toc():
 def test_sphinx_extensions_for_the_reference():
     sphinx = CONFIG["sphinx"]
     assert {"sphinx.ext.autodoc", "sphinx.ext.napoleon"} <= set(sphinx["extra_extensions"])
-    for name, folder in sphinx["local_extensions"].items():
+    for name, folder in sphinx.get("local_extensions", {}).items():
         assert (REPO / folder / f"{name}.py").is_file()
 
 

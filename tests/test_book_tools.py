@@ -33,7 +33,6 @@ def load_script(name: str):
 notebooks = load_script("notebooks")
 colab_setup = load_script("colab_setup")
 figure_text = load_script("figure_text")
-plain_docstrings = load_script("plain_docstrings")
 NOTEBOOKS_SCRIPT = [sys.executable, str(REPO / "scripts" / "notebooks.py")]
 
 
@@ -403,18 +402,3 @@ def test_a_caption_alone_is_enough():
     assert figure_text.text_of(nb.cells[1]) == {"caption": "Shown under the figure."}
     with pytest.raises(ValueError, match="unknown field"):
         figure_text.set_text(nb.cells[1], {"title": "x"})
-
-
-# plain_docstrings ----------------------------------------------------------------------------
-
-
-def test_docstrings_that_are_not_rest_fall_back_to_a_literal_block():
-    assert plain_docstrings.rest_problems("The loss is |ε| for |ε| ≤ δ.")
-    assert plain_docstrings.rest_problems("Shapes:\n    x: (B, M)\nthen text")
-    assert plain_docstrings.rest_problems("See :class:`Linear`.\n\n.. attribute:: W\n") == []
-    lines = ["The loss is |ε|.", "", "    indented"]
-    plain_docstrings.process_docstring(None, "class", "x", None, {}, lines)
-    assert lines[:2] == ["::", ""] and lines[2] == "   The loss is |ε|."
-    valid = ["A valid ``docstring``.", "", ":param x: the input."]
-    plain_docstrings.process_docstring(None, "function", "f", None, {}, valid)
-    assert valid == ["A valid ``docstring``.", "", ":param x: the input."]

@@ -21,16 +21,16 @@ mistakes (``MISTAKES``; each named only on an exact match, the module docstring 
 Messages are the same on every run: R is seeded, and they print a few stable digits and never the
 measured error of a correct gradient (only that it is below ``tol``).
 
-A gradient passes when max|a − n| ≤ tol·max(|a|, |n|) + floor, where the floor is what central
-differences cannot resolve. f is computed with a relative error of a few units of float64's machine
-epsilon u, in its own terms (Σ|y ⊙ R| for a layer, |L| for a loss) and through its inputs (θ
-rounded by u·|θ| moves f by |∂f/∂θ|·u·|θ|), and the difference quotient divides that noise by the
-step. Cancellations inside f (BatchNorm's x − μ when |x| ≫ σ) add more, which no estimate from
-outside can see; so a gradient that fails both tests is given a last one, measured: central
-differences at steps eps and 2·eps differ by their noise (and their O(eps²) truncation error),
-and a gradient within a few times that difference of the truth is as right as the check can
-tell. A gradient that small (BatchNorm's dx at B = 2, where x̂ = ±1 whatever x is) cannot be
-checked any closer, and a correct one is not flagged.
+A gradient passes when ``max|a − n| ≤ tol·max(|a|, |n|) + floor``, where the floor is what
+central differences cannot resolve. f is computed with a relative error of a few units of
+float64's machine epsilon u, in its own terms (``Σ|y ⊙ R|`` for a layer, ``|L|`` for a loss) and
+through its inputs (θ rounded by ``u·|θ|`` moves f by ``|∂f/∂θ|·u·|θ|``), and the difference
+quotient divides that noise by the step. Cancellations inside f (BatchNorm's x − μ when ``|x|``
+≫ σ) add more, which no estimate from outside can see; so a gradient that fails both tests is
+given a last one, measured: central differences at steps eps and 2·eps differ by their noise
+(and their O(eps²) truncation error), and a gradient within a few times that difference of the
+truth is as right as the check can tell. A gradient that small (BatchNorm's dx at B = 2, where
+x̂ = ±1 whatever x is) cannot be checked any closer, and a correct one is not flagged.
 """
 
 from __future__ import annotations
@@ -196,10 +196,14 @@ def diagnose(
 ) -> Diagnosis:
     """Check ``obj``'s backward against central differences and name the mistake if it is wrong.
 
-    obj: a layer (``x`` its input, (B, …)), a loss (``x`` the prediction; ``target`` required), or
-        a ``(forward, backward)`` pair (see ``diagnose_function``).
-    params: the parameter names to check (default: ``obj.param_names``); gradient of P is ``dP``.
-    seed: of the random upstream gradient R. tol: the relative error below which a gradient is ok.
+    Args:
+        obj: a layer (``x`` its input, (B, …)), a loss (``x`` the prediction; ``target``
+            required), or a ``(forward, backward)`` pair (see ``diagnose_function``).
+        params: the parameter names to check (default: ``obj.param_names``); the gradient of P
+            is ``dP``.
+        seed: of the random upstream gradient R.
+        eps: the step of the central differences.
+        tol: the relative error below which a gradient is ok.
 
     A layer with sub-layers whose forward chains them (a ``Sequential``) that fails is checked
     again one layer at a time, each at its own input, to say in which layer the mistake is.

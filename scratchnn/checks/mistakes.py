@@ -75,12 +75,14 @@ class Finding:
 class Evidence:
     """What the checks may use besides ``a`` and ``n``; the expensive parts are computed lazily.
 
-    upstream: the seeded dout (B, …) fed to backward (None for a loss). x: forward's input.
-    per_sample: () -> P, the (B, *shape) per-sample gradients (None where there is no batch).
-    swaps: () -> [(explanation, gradient recomputed with x and y swapped in the cache)].
-    at_output: () -> the true gradient evaluated at y instead of x (element-wise layers only).
-    weights: the layer's own square (K, K) parameters, by name: dx = dout·W where dout·Wᵀ belongs
-        raises no shape error when W is square.
+    Attributes:
+        upstream: the seeded dout (B, …) fed to backward (None for a loss).
+        x: forward's input.
+        per_sample: () -> P, the (B, ``*shape``) per-sample gradients (None without a batch).
+        swaps: () -> [(explanation, gradient recomputed with x and y swapped in the cache)].
+        at_output: () -> the true gradient evaluated at y instead of x (element-wise layers only).
+        weights: the layer's own square (K, K) parameters, by name: dx = dout·W where dout·Wᵀ
+            belongs raises no shape error when W is square.
     """
 
     label: str

@@ -1,6 +1,6 @@
 """What every optimizer shares: hold the parameters once, read fresh gradients at every step.
 
-An optimizer is built from a model (any ``Layer``: a ``Linear``, an ``MLP``, a ``Sequential``):
+An optimizer is built from a model (any ``Layer``: a ``Linear``, an ``MLP``, a ``Sequential``)::
 
     opt = Adam(model, lr=1e-3)
     for x, y in batches:

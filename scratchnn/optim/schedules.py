@@ -1,4 +1,4 @@
-"""Learning-rate schedules: set ``optimizer.lr`` once per epoch from a closed-form formula.
+"""Learning-rate schedules: set ``optimizer.lr`` once per epoch from a closed-form formula::
 
     sched = CosineLR(opt, t_max=50)
     for epoch in range(50):
