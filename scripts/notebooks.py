@@ -81,13 +81,6 @@ def code_hash(nb: nbformat.NotebookNode) -> str:
     return _digest(_text(c.source) for c in _code_cells(nb) if not is_colab_cell(nb, c))
 
 
-def code_hash_with_colab_cell(nb: nbformat.NotebookNode) -> str:
-    """The code hash as recorded before the Colab cell was left out: every code cell. ``check``
-    still accepts it, so that notebooks executed before that change stay current until their next
-    ``make execute``; once every notebook has been re-executed this function can go."""
-    return _digest(_text(c.source) for c in _code_cells(nb))
-
-
 def package_files(package: Path) -> list[Path]:
     if not package.is_dir():
         sys.exit(f"notebooks: no package at {package}")
@@ -130,7 +123,7 @@ def problems(path: Path, *, package_digest: str | None = None) -> list[str]:
         )
     else:
         changed = []
-        if recorded["code_hash"] not in (code_hash(nb), code_hash_with_colab_cell(nb)):
+        if recorded["code_hash"] != code_hash(nb):
             changed.append("its code cells")
         if recorded["package_hash"] != (package_digest or package_hash()):
             changed.append("scratchnn/ or course/")
