@@ -118,24 +118,24 @@ class BatchNorm1d(Layer):
     def backward(self, dout: torch.Tensor) -> torch.Tensor:
         """dout = dL/dy: (B, N) -> dL/dx: (B, N); also sets ``dgamma`` and ``dbeta`` (N,).
 
-            dL/dβ = Σ_b dout                        (N,)
-            dL/dγ = Σ_b dout·x̂                      (N,)
+            dL/dβ = Σ_i dout                        (N,)
+            dL/dγ = Σ_i dout·x̂                      (N,)
 
         Evaluation mode: μ and σ are constants, so dL/dx = dout·γ/σ.
 
         Training mode: μ and σ depend on every row of the batch. With dx̂ = γ·dout, the chain rule
         through x̂ = (x − μ)/σ, μ = (1/B)Σx and σ² = (1/B)Σ(x − μ)² gives three terms,
 
-            dL/dx = dx̂/σ  −  (1/B)·Σ_b dx̂/σ  −  (1/B)·x̂·Σ_b(dx̂·x̂)/σ
+            dL/dx = dx̂/σ  −  (1/B)·Σ_i dx̂/σ  −  (1/B)·x̂·Σ_i(dx̂·x̂)/σ
                     direct     through μ          through σ   (the μ-path of σ² sums to 0)
 
-        that is  dL/dx = (1 / (B·σ))·(B·dx̂ − Σ_b dx̂ − x̂·Σ_b(dx̂·x̂)).  Since Σ dx̂ = γ·dL/dβ and
+        that is  dL/dx = (1 / (B·σ))·(B·dx̂ − Σ_i dx̂ − x̂·Σ_i(dx̂·x̂)).  Since Σ dx̂ = γ·dL/dβ and
         Σ dx̂·x̂ = γ·dL/dγ, the two sums are already computed:
 
             dL/dx = (γ / (B·σ)) · (B·dout − dL/dβ − x̂·dL/dγ)
 
         Cost: ≈ 7·B·N FLOPs (4·B·N in evaluation mode). The code is the formula as written, five
-        passes over (B, N); benchmarks/bench_layers.py measures a fused form in two passes.
+        passes over (B, N); benchmarks/bench_fused.py measures a fused form in two passes.
         """
         xhat = _validate.cached(self._xhat, self)
         dout = _validate.upstream(dout, xhat.shape, xhat.dtype, self, device=xhat.device)

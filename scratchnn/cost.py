@@ -4,7 +4,7 @@ A multiply-add counts as 2 FLOPs. For Y = XW + b with X: (B, M), W: (M, N)::
 
     forward   Y = XW + b     2·B·M·N + B·N     (B·N dot products of length M, then the bias)
     backward  dW = XᵀdY       2·B·M·N
-              db = Σ_b dY     B·N               (counted as B·N additions, like the bias)
+              db = Σ_i dY     B·N               (counted as B·N additions, like the bias)
               dX = dY·Wᵀ      2·B·M·N           (skipped for a first layer fed with data)
 
 So backward ≈ 2 × forward (two matrix products against one), and a whole training step

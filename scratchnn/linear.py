@@ -78,7 +78,7 @@ class Linear(Layer):
         """dout = dL/dY: (B, N) -> dL/dX: (B, M); also sets ``dW`` (M, N) and ``db`` (N,).
 
             dL/dW = Xᵀ · dL/dY      (M, B)·(B, N) -> (M, N)    2·B·M·N FLOPs
-            dL/db = Σ_b dL/dY[b]    (B, N) -> (N,)             B·N
+            dL/db = Σ_i dL/dY[i]    (B, N) -> (N,)             B·N
             dL/dX = dL/dY · Wᵀ      (B, N)·(N, M) -> (B, M)    2·B·M·N
 
         With ``need_dx=False`` (the first layer of a network, whose input is data) the third

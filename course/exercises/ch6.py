@@ -41,7 +41,7 @@ def solution_batchnorm_backward(xhat, gamma, inv_std, dout):
     """Training mode. xhat (B, N), gamma (N,), inv_std = 1/σ (N,), dout (B, N)
     -> (dx (B, N), dgamma (N,), dbeta (N,)).
 
-    dβ = Σ_b dout, dγ = Σ_b dout·x̂, and the three paths (direct, through μ, through σ) give
+    dβ = Σ_i dout, dγ = Σ_i dout·x̂, and the three paths (direct, through μ, through σ) give
     dx = (γ/(B·σ))·(B·dout − dβ − x̂·dγ).
     """
     batch = xhat.shape[0]
@@ -119,12 +119,12 @@ def check_batchnorm_backward(batchnorm_backward: Callable) -> Result:
             dict(mean_path=True, var_path=False),
             "no_var_path",
             "dx has the direct path and the path through μ but not the path through σ: "
-            "subtract x̂·Σ_b(dout·γ·x̂)/(B·σ).",
+            "subtract x̂·Σ_i(dout·γ·x̂)/(B·σ).",
         ),
         (
             dict(mean_path=False, var_path=True),
             "no_mean_path",
-            "dx lacks the path through μ: subtract Σ_b(γ·dout)/(B·σ), so each column sums to 0.",
+            "dx lacks the path through μ: subtract Σ_i(γ·dout)/(B·σ), so each column sums to 0.",
         ),
     )
     for kwargs, key, hint in known:

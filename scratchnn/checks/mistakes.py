@@ -21,8 +21,8 @@ The checks, in the order they are tried (the first that matches wins):
    dW from the output instead of the input). A function pair ``backward(x, y, dout)`` is called
    with x and y swapped in the same way. For an element-wise layer a second pattern needs no
    cache at all: ``a`` equals the true derivative evaluated at y instead of x;
-5. the batch (parameters of layers only). The per-sample gradients P[b], the gradients with the
-   upstream gradient kept on row b alone, sum to the truth. ``a`` equal to one P[b], or to the
+5. the batch (parameters of layers only). The per-sample gradients P[i], the gradients with the
+   upstream gradient kept on row i alone, sum to the truth. ``a`` equal to one P[i], or to the
    unsummed stack P, was not summed over the batch; equal to P reduced over another axis (for a
    bias, P = dout: db = dout.sum(1)) was reduced over the wrong axis; and for a (M, N) weight,
    equal to outer(x.sum(0), dout.sum(0)), was summed over the batch before the product;
@@ -292,7 +292,7 @@ def _batch(a: torch.Tensor, n: torch.Tensor, ev: Evidence, bias_like: bool) -> F
             return Finding(
                 "wrong_axis",
                 f"{lab} equals outer(x.sum(0), dout.sum(0)): the batch was summed before the "
-                f"product. Sum the products instead: {lab} = xᵀ·dout = Σ_b x[b]ᵀ·dout[b].",
+                f"product. Sum the products instead: {lab} = xᵀ·dout = Σ_i x[i]ᵀ·dout[i].",
             )
     return None
 
