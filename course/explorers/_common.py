@@ -1,4 +1,4 @@
-"""What the three explorers share: the slider grid, rounding for display, the view and box classes.
+"""What the explorers share: the slider grid, rounding for display, the view and box classes.
 
 How an explorer works: Python computes every number the reader can see, with ``scratchnn``, at
 every position a control can take (a grid that matches the slider's min, max and step), and hands
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import anywidget
 import ipywidgets as widgets
@@ -91,7 +92,7 @@ def bundle(*names: str) -> str:
 
 
 class ExplorerView(anywidget.AnyWidget):
-    """Base of the three canvas views: ``data`` holds every precomputed number, read-only."""
+    """Base of the canvas views: ``data`` holds every precomputed number, read-only."""
 
     _css = _HERE / "explorers.css"
     data = traitlets.Dict().tag(sync=True)
@@ -99,6 +100,25 @@ class ExplorerView(anywidget.AnyWidget):
 
     def __repr__(self) -> str:  # anywidget's default repr holds a memory address
         return f"{type(self).__name__}()"
+
+
+V = TypeVar("V", bound=ExplorerView)
+
+
+def linked_view(
+    view_cls: type[V], data: dict, sources: dict[str, tuple[widgets.Widget, str]]
+) -> tuple[V, list[widgets.widget_link.Link]]:
+    """The view, holding ``data``, with each of its traits tied to a control in the browser.
+
+    sources: the view's trait name -> (control, the control's trait), e.g. ``{"x": (slider,
+    "value"), "index": (dropdown, "index")}``. The view starts at the controls' values, and each
+    pair is ``jslink``ed (control -> view), in ``sources`` order, so that the page reacts with no
+    Python kernel. Returns (view, links).
+    """
+    start = {name: getattr(control, trait) for name, (control, trait) in sources.items()}
+    view = view_cls(data=data, **start)
+    links = [widgets.jslink(source, (view, name)) for name, source in sources.items()]
+    return view, links
 
 
 class Explorer(widgets.VBox):

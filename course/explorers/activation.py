@@ -4,8 +4,10 @@
 
 Every value the view shows is the activation's own ``forward`` (f) and ``backward`` (f′, the
 backward of an upstream gradient of ones) at the 201 points x = −5, −4.95, …, 5 that the slider
-can take, for each of the seven activations in ``scratchnn.ACTIVATIONS`` with their default
-parameters. Cost: 7 forward and backward passes over 201 points, well under a millisecond.
+can take, for each activation in the registry ``scratchnn.activations.ACTIVATIONS`` with its
+default parameters, under its ``label``. The registry is read when the explorer is built, so an
+activation added to it appears in the table, the dropdown and the view with no change here.
+Cost: one forward and backward pass over 201 points per activation, well under a millisecond.
 """
 
 from __future__ import annotations
@@ -16,50 +18,57 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from scratchnn.activations import ACTIVATIONS
+from scratchnn import activations as registry
+from scratchnn.activations import Activation
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
+from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
 
 X_GRID = Grid(-5.0, 5.0, 0.05)
 SATURATION = 0.1  # |f′| below this counts as saturated: the gradient is cut ten-fold or more
 DIGITS = 4  # decimals printed for f(x) and f′(x)
 
-LABELS = {
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "ReLU",
-    "leaky": "Leaky ReLU (α = 0.01)",
-    "elu": "ELU (α = 1)",
-    "gelu": "GELU (tanh approximation)",
-    "swish": "Swish / SiLU",
-}
+
+def registered() -> dict[str, type[Activation]]:
+    """The activation registry as it is now: name -> class, in the dropdown's order."""
+    return dict(registry.ACTIVATIONS)
 
 
 @dataclass(frozen=True)
 class ActivationTable:
     """f and f′ of every activation on the grid, full float64 precision.
 
-    names: the ``ACTIVATIONS`` keys, in the dropdown's order.
-    x: (n,) grid.   f, df: (7, n), f(x) and f′(x).   saturated: (7, n) bool, |f′(x)| < SATURATION.
+    names: the registry's keys, in the dropdown's order; labels: each class's ``label``.
+    x: (n,) grid.   f, df: (A, n), f(x) and f′(x) of the A activations.   saturated: (A, n) bool,
+    ``|f′(x)| < SATURATION``.
     """
 
     names: list[str]
+    labels: list[str]
     x: torch.Tensor
     f: torch.Tensor
     df: torch.Tensor
     saturated: torch.Tensor
 
 
-def activation_table(grid: Grid = X_GRID) -> ActivationTable:
-    """Run each activation's forward and backward on the grid. Cost: O(7·n)."""
+def activation_table(
+    grid: Grid = X_GRID, activations: dict[str, type[Activation]] | None = None
+) -> ActivationTable:
+    """Run each activation's forward and backward on the grid. Cost: O(A·n).
+
+    activations: name -> class; default the registry as it is at the call.
+    """
+    activations = registered() if activations is None else dict(activations)
     x = grid.tensor()
     f, df = [], []
-    for cls in ACTIVATIONS.values():
+    for cls in activations.values():
         act = cls()  # default parameters: Leaky ReLU α = 0.01, ELU α = 1
         f.append(act.forward(x))
         df.append(act.backward(torch.ones_like(x)))  # dL/dy = 1, so dL/dx = f′(x)
     df_all = torch.stack(df)
-    return ActivationTable(list(ACTIVATIONS), x, torch.stack(f), df_all, df_all.abs() < SATURATION)
+    names = list(activations)
+    labels = [activations[name].label for name in names]
+    saturated = df_all.abs() < SATURATION
+    return ActivationTable(names, labels, x, torch.stack(f), df_all, saturated)
 
 
 def _payload(table: ActivationTable, grid: Grid) -> dict:
@@ -73,7 +82,7 @@ def _payload(table: ActivationTable, grid: Grid) -> dict:
         "grid": grid.to_json(),
         "x": grid.values(),
         "names": table.names,
-        "labels": [LABELS[name] for name in table.names],
+        "labels": table.labels,
         "f": rounded(table.f, DIGITS),
         "df": rounded(table.df, DIGITS),
         "saturated": ["".join("1" if s else "0" for s in row) for row in table.saturated.tolist()],
@@ -92,19 +101,16 @@ class ActivationView(ExplorerView):
 
 
 def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> Explorer:
-    """A dropdown of the seven activations, an x slider on [−5, 5] and the live plot."""
+    """A dropdown of every activation in the registry, an x slider on [−5, 5] and the live plot."""
     table = activation_table(X_GRID)
     names = table.names
     dropdown = widgets.Dropdown(
-        options=[(LABELS[name], name) for name in names], value=activation, description="f"
+        options=list(zip(table.labels, names, strict=True)), value=activation, description="f"
     )
     dropdown.add_class("snn-control-activation")
     slider = X_GRID.slider("x", x, "snn-control-x")
-    view = ActivationView(data=_payload(table, X_GRID), x=slider.value, index=dropdown.index)
-    links = [
-        widgets.jslink((dropdown, "index"), (view, "index")),
-        widgets.jslink((slider, "value"), (view, "x")),
-    ]
+    sources = {"index": (dropdown, "index"), "x": (slider, "value")}
+    view, links = linked_view(ActivationView, _payload(table, X_GRID), sources)
     text = (
         "Drag the slider, or the dashed line on the plot. Solid: f(x); dashed: f′(x). Shaded: "
         f"|f′(x)| &lt; {SATURATION}, where a unit passes back a tenth of the gradient or less "

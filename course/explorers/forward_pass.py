@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import torch
 import traitlets
 
 from scratchnn.activations import ReLU
 from scratchnn.mlp import MLP
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
+from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
 
 DIMS = [2, 4, 4, 1]
 SEED = 7  # chosen so that every hidden unit is active on part of the grid and off on the rest
@@ -111,11 +110,8 @@ def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
     table = forward_table(forward_pass_network(), INPUT_GRID)
     slider1 = INPUT_GRID.slider("x₁", x1, "snn-control-x1")
     slider2 = INPUT_GRID.slider("x₂", x2, "snn-control-x2")
-    view = ForwardPassView(data=_payload(table, INPUT_GRID), x1=slider1.value, x2=slider2.value)
-    links = [
-        widgets.jslink((slider1, "value"), (view, "x1")),
-        widgets.jslink((slider2, "value"), (view, "x2")),
-    ]
+    sources = {"x1": (slider1, "value"), "x2": (slider2, "value")}
+    view, links = linked_view(ForwardPassView, _payload(table, INPUT_GRID), sources)
     text = (
         "A fixed, seeded 2→4→4→1 ReLU network (scratchnn.MLP, float64). Each circle shows the "
         "neuron's output; the darker the fill, the larger (the output neuron: blue if positive, "

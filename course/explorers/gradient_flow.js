@@ -35,17 +35,7 @@ function drawLogBarAxes(ctx, p, { title, xlabel, ylabel, count }) {
   for (let i = 1; i <= count; i++) ctx.fillText(String(i), p.X(i), bottom + 3);
   ctx.strokeStyle = INK;
   ctx.strokeRect(left, top, right - left, bottom - top);
-  ctx.fillStyle = INK;
-  ctx.font = "12px sans-serif";
-  ctx.fillText(xlabel, (left + right) / 2, bottom + 18);
-  ctx.font = "bold 13px sans-serif";
-  ctx.textBaseline = "bottom";
-  ctx.fillText(title, (left + right) / 2, top - 6);
-  ctx.font = "12px sans-serif";
-  ctx.translate(left - 40, (top + bottom) / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = "middle";
-  ctx.fillText(ylabel, 0, 0);
+  drawAxisTitles(ctx, p, { title, xlabel, ylabel }, { xGap: 18, yGap: 40 });
   ctx.restore();
 }
 

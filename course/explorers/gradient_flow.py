@@ -37,15 +37,16 @@ import torch
 import traitlets
 
 from scratchnn import Activation, BatchNorm1d, Linear, Sequential, SoftmaxCELoss, get_activation
+from scratchnn.activations import ACTIVATIONS as REGISTRY
 from scratchnn.data import batches, digits_dataset
 from scratchnn.layer import Layer
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls
+from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view
 from ._packing import rounded_clear
 
 F64 = torch.float64
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "gelu")
-ACTIVATION_LABELS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "gelu": "GELU"}
+ACTIVATION_LABELS = {a: REGISTRY[a].label for a in ACTIVATIONS}  # the registry's: "ReLU"
 INITS = ("xavier", "he")
 INIT_LABELS = {"xavier": "Xavier", "he": "He"}
 SCALES = (0.5, 0.75, 1.0, 1.5, 2.0)
@@ -298,10 +299,7 @@ def gradient_flow_explorer(
         "batchnorm": (pick_bn, "value"),
         "epoch": (epochs, "value"),
     }
-    view = GradientFlowView(
-        data=flow_payload(), **{k: getattr(w, t) for k, (w, t) in sources.items()}
-    )
-    links = [widgets.jslink(source, (view, name)) for name, source in sources.items()]
+    view, links = linked_view(GradientFlowView, flow_payload(), sources)
     text = (
         f"{DEPTH} hidden layers of width {WIDTH} on the digits (scratchnn, float64). Left: the "
         "RMS of each hidden layer's output; right: ‖∂L/∂W‖ of each Linear layer (13 is the "

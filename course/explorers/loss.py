@@ -9,9 +9,10 @@ Each value is the library loss of a single prediction (B·N = 1, so the mean is 
 - MSE, MAE, Huber: prediction ε, target 0, so the error pred − target is ε.
 - BCE works on a probability p ∈ [0, 1], so ε is the probability error p − y: for ε ≤ 0 the
   label is y = 1 and p = 1 + ε; for ε > 0 the label is y = 0 and p = ε. Either way
-  L = −log(1 − |ε|) and dL/dε = dL/dp = sign(ε)/(1 − |ε|). It is defined only for |ε| < 1
-  (|ε| = 1 is a certain, wrong prediction: log 0); there the view shows no value. At ε = 0 the
-  slopes from the two sides are −1 and +1: like MAE's, the library returns 0 there.
+  ``L = −log(1 − |ε|)`` and ``dL/dε = dL/dp = sign(ε)/(1 − |ε|)``. It is defined only for
+  ``|ε| < 1`` (``|ε| = 1`` is a certain, wrong prediction: log 0); there the view shows no
+  value. At ε = 0 the slopes from the two sides are −1 and +1: like MAE's, the library returns 0
+  there.
 
 Cost: (3 + 30)·121 ≈ 4000 single-element losses (MSE, MAE, BCE, and Huber at 30 δ).
 """
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import torch
 import traitlets
 
 from scratchnn.losses import BCELoss, HuberLoss, Loss, MAELoss, MSELoss
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, rounded
+from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
 
 EPS_GRID = Grid(-3.0, 3.0, 0.05)
 DELTA_GRID = Grid(0.1, 3.0, 0.1)
@@ -42,7 +42,7 @@ def _one(loss: Loss, pred: float, target: float) -> tuple[float, float]:
 
 
 def bce_point(eps: float) -> tuple[float, float] | None:
-    """The (p, y) that BCE's ε stands for, or None where |ε| ≥ 1 (no such probability)."""
+    """The (p, y) that BCE's ε stands for, or None where ``|ε| ≥ 1`` (no such probability)."""
     if abs(eps) >= 1.0:
         return None
     return (1.0 + eps, 1.0) if eps <= 0 else (eps, 0.0)
@@ -52,7 +52,7 @@ def bce_point(eps: float) -> tuple[float, float] | None:
 class LossTable:
     """Loss values and gradients dL/dε on the grids, full float64 precision.
 
-    eps: (n,).  deltas: (m,).  mse, mae, bce: (2, n) rows [L, dL/dε] (BCE: NaN where |ε| ≥ 1).
+    eps: (n,).  deltas: (m,).  mse, mae, bce: (2, n) rows [L, dL/dε] (BCE: NaN where ``|ε| ≥ 1``).
     huber: (m, 2, n), one [L, dL/dε] pair of rows per δ.
     """
 
@@ -105,7 +105,7 @@ def _payload(table: LossTable, eps_grid: Grid, delta_grid: Grid) -> dict:
 
 
 class LossView(ExplorerView):
-    """Loss and |dL/dε| plots of the four losses, and the readouts at ε."""
+    """Loss and ``|dL/dε|`` plots of the four losses, and the readouts at ε."""
 
     _esm = bundle("plot.js", "loss.js")
     eps = traitlets.Float(0.0).tag(sync=True)
@@ -117,12 +117,8 @@ def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> Explorer:
     table = loss_table(EPS_GRID, DELTA_GRID)
     eps_slider = EPS_GRID.slider("ε", eps, "snn-control-eps")
     delta_slider = DELTA_GRID.slider("Huber δ", delta, "snn-control-delta")
-    data = _payload(table, EPS_GRID, DELTA_GRID)
-    view = LossView(data=data, eps=eps_slider.value, delta=delta_slider.value)
-    links = [
-        widgets.jslink((eps_slider, "value"), (view, "eps")),
-        widgets.jslink((delta_slider, "value"), (view, "delta")),
-    ]
+    sources = {"eps": (eps_slider, "value"), "delta": (delta_slider, "value")}
+    view, links = linked_view(LossView, _payload(table, EPS_GRID, DELTA_GRID), sources)
     text = (
         "Drag ε, or the dashed line on either plot. One prediction, so the mean is that one "
         "term. MSE, MAE and Huber: prediction ε, target 0. BCE takes a probability, so here ε is "

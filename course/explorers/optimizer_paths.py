@@ -28,7 +28,7 @@ import traitlets
 from scratchnn.layer import Layer
 from scratchnn.optim import SGD, Adam, Momentum, Optimizer, RMSProp
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls, rounded
+from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view, rounded
 from ._packing import levels, pack, rounded_clear
 from .surfaces import F64, SURFACES, Surface
 
@@ -231,10 +231,7 @@ def optimizer_paths_explorer(
         "beta": (pick_beta, "index"),
         "step": (steps, "value"),
     }
-    view = OptimizerPathsView(
-        data=paths_payload(), **{k: getattr(w, t) for k, (w, t) in sources.items()}
-    )
-    links = [widgets.jslink(source, (view, name)) for name, source in sources.items()]
+    view, links = linked_view(OptimizerPathsView, paths_payload(), sources)
     text = (
         "Press ▶ Play or drag the step slider. All five optimizers start at ★ with the same "
         "learning rate; μ / β₁ is the momentum of Momentum and Nesterov and Adam's β₁ "

@@ -106,15 +106,25 @@ function drawAxes(ctx, p, { title, xlabel, ylabel }) {
     ctx.lineTo(right, p.Y(0));
     ctx.stroke();
   }
+  drawAxisTitles(ctx, p, { title, xlabel, ylabel }, { xGap: 20, yGap: 38 });
+  ctx.restore();
+}
+
+// The panel's title above it, xlabel xGap px below it and ylabel, turned, yGap px left of it
+// (past the tick labels). Leaves ctx as it found it.
+function drawAxisTitles(ctx, p, { title, xlabel, ylabel }, { xGap, yGap }) {
+  const [left, top, right, bottom] = p.box;
+  ctx.save();
   ctx.fillStyle = INK;
+  ctx.font = "12px sans-serif";
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  ctx.fillText(xlabel, (left + right) / 2, bottom + 20);
+  ctx.fillText(xlabel, (left + right) / 2, bottom + xGap);
   ctx.font = "bold 13px sans-serif";
   ctx.textBaseline = "bottom";
   ctx.fillText(title, (left + right) / 2, top - 6);
   ctx.font = "12px sans-serif";
-  ctx.translate(left - 38, (top + bottom) / 2);
+  ctx.translate(left - yGap, (top + bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = "middle";
   ctx.fillText(ylabel, 0, 0);

@@ -29,9 +29,10 @@ import torch
 import traitlets
 
 from scratchnn import MLP, BCEWithLogitsLoss, sigmoid
+from scratchnn.activations import ACTIVATIONS as REGISTRY
 from scratchnn.optim import SGD
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls, rounded
+from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view, rounded
 from ._packing import levels, pack, rounded_clear
 from .planar import DATASETS, F64
 from .planar import LABELS as DATASET_LABELS
@@ -39,7 +40,7 @@ from .planar import LABELS as DATASET_LABELS
 NOISES = (0.1, 0.25)
 WIDTHS = (4, 16)
 ACTIVATIONS = ("tanh", "relu")
-ACTIVATION_LABELS = {"tanh": "tanh", "relu": "ReLU"}
+ACTIVATION_LABELS = {a: REGISTRY[a].label for a in ACTIVATIONS}  # the registry's: "ReLU"
 LRS = (0.03, 0.3, 10.0)
 EPOCHS = 200
 FRAME_EVERY = 10  # the epoch slider's step: one heatmap per position
@@ -254,7 +255,7 @@ def training_explorer(
         value=epoch, min=0, max=EPOCHS, step=FRAME_EVERY, description="epoch"
     )
     epochs.add_class("snn-control-epoch")
-    choices = {
+    sources = {
         "dataset": (pick_data, "index"),
         "noise": (pick_noise, "index"),
         "width": (pick_width, "index"),
@@ -262,10 +263,7 @@ def training_explorer(
         "lr": (pick_lr, "index"),
         "epoch": (epochs, "value"),
     }
-    view = TrainingView(
-        data=training_payload(), **{k: getattr(w, t) for k, (w, t) in choices.items()}
-    )
-    links = [widgets.jslink(source, (view, name)) for name, source in choices.items()]
+    view, links = linked_view(TrainingView, training_payload(), sources)
     text = (
         "Press ▶ Play or drag the epoch slider. Each setting is a real run: scratchnn.MLP("
         f"[2, w, w, 1]) trained by full-batch SGD on {N_POINTS} points with BCEWithLogitsLoss, "

@@ -182,3 +182,60 @@ def watched(browser, base_url):
     yield page
     page.context.close()
     page.assert_clean()
+
+
+class ExplorerOnPage:
+    """One explorer on a page: its box (controls + view) and its view, found by its name.
+
+    What the explorer tests share (``from conftest import ExplorerOnPage``): the controls by
+    their class ``snn-control-<name>``, the keyboard and the mouse on a slider, the readouts.
+    ``shots``: the folder under test-artifacts/ that ``shot`` writes to.
+    """
+
+    shots = "explorers"
+
+    def __init__(self, watched: WatchedPage, name: str) -> None:
+        self.watched = watched
+        self.page = watched.page
+        self.name = name
+        self.view = self.page.locator(f'.snn-explorer[data-explorer="{name}"]')
+        self.view.wait_for(state="visible")
+        assert self.view.count() == 1, f"expected one {name} explorer, found {self.view.count()}"
+        self.box = self.page.locator(f".snn-explorer-box-{name}")
+
+    def control(self, name: str):
+        return self.box.locator(f".snn-control-{name}")
+
+    def handle(self, control: str):
+        """A slider's handle."""
+        return self.control(control).locator(".noUi-handle")
+
+    def press(self, control: str, key: str, times: int = 1) -> None:
+        handle = self.handle(control)
+        handle.focus()
+        for _ in range(times):
+            handle.press(key)
+
+    @staticmethod
+    def centre(locator):
+        """Scroll the element to the middle of the window (clear of the theme's sticky header)."""
+        locator.evaluate("element => element.scrollIntoView({block: 'center'})")
+        return locator.bounding_box()
+
+    def drag_handle(self, control: str, dx: float) -> None:
+        box = self.centre(self.handle(control))
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.move(x + dx, y + 3, steps=8)
+        self.page.mouse.up()
+
+    def readouts(self) -> dict[str, str]:
+        cells = self.view.locator("[data-readout]")
+        return {
+            cells.nth(i).get_attribute("data-readout"): cells.nth(i).inner_text().strip()
+            for i in range(cells.count())
+        }
+
+    def shot(self, step: str) -> None:
+        self.watched.screenshot(f"{self.shots}/{self.name}-{step}", self.box)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import ExplorerOnPage
 
 from course.explorers import activation as activation_mod
 from course.explorers import forward_pass as forward_mod
@@ -48,40 +49,10 @@ def number(text: str) -> float:
     return float(text.replace("\u2212", "-"))
 
 
-class Explorer:
-    """One explorer on the page: its box (controls + view) and its view."""
+class Explorer(ExplorerOnPage):
+    """One explorer of chapters 2–4 on the page (see ExplorerOnPage)."""
 
-    def __init__(self, watched, name: str) -> None:
-        self.watched = watched
-        self.page = watched.page
-        self.name = name
-        self.view = self.page.locator(f'.snn-explorer[data-explorer="{name}"]')
-        self.view.wait_for(state="visible")
-        assert self.view.count() == 1, f"expected one {name} explorer, found {self.view.count()}"
-        self.box = self.page.locator(f".snn-explorer-box-{name}")
-
-    def handle(self, control: str):
-        return self.box.locator(f".snn-control-{control} .noUi-handle")
-
-    def press(self, control: str, key: str, times: int = 1) -> None:
-        handle = self.handle(control)
-        handle.focus()
-        for _ in range(times):
-            handle.press(key)
-
-    @staticmethod
-    def centre(locator):
-        """Scroll the element to the middle of the window (clear of the theme's sticky header)."""
-        locator.evaluate("element => element.scrollIntoView({block: 'center'})")
-        return locator.bounding_box()
-
-    def drag_handle(self, control: str, dx: float) -> None:
-        box = self.centre(self.handle(control))
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(x + dx, y + 3, steps=8)
-        self.page.mouse.up()
+    shots = "explorers"
 
     def drag_canvas(self, start: float, end: float, y: float = 0.4) -> None:
         """Drag across the canvas from fraction `start` to `end` of its width."""
@@ -93,20 +64,10 @@ class Explorer:
         self.page.mouse.up()
 
     def slider_value(self, control: str) -> float:
-        return number(self.box.locator(f".snn-control-{control} .widget-readout").inner_text())
+        return number(self.control(control).locator(".widget-readout").inner_text())
 
     def state(self, key: str) -> float:
         return float(self.view.get_attribute(f"data-{key}"))
-
-    def readouts(self) -> dict[str, str]:
-        cells = self.view.locator("[data-readout]")
-        return {
-            cells.nth(i).get_attribute("data-readout"): cells.nth(i).inner_text().strip()
-            for i in range(cells.count())
-        }
-
-    def shot(self, step: str) -> None:
-        self.watched.screenshot(f"explorers/{self.name}-{step}", self.box)
 
 
 # --------------------------------------------------------------------------------------------
@@ -208,7 +169,7 @@ def check_activation(ex: Explorer) -> None:
     check("tanh", x)
     ex.shot("2-mouse-drag")
     for name in ACTIVATIONS:  # every choice the dropdown offers
-        select.select_option(label=activation_mod.LABELS[name])
+        select.select_option(label=ACTIVATIONS[name].label)
         check(name, x)
 
     ex.drag_canvas(0.8, 0.35)  # drag the marker line on the plot: the slider follows

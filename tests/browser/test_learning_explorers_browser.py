@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import ExplorerOnPage
 
 from course.explorers import gradient_flow as flow_mod
 from course.explorers import optimizer_paths as paths_mod
@@ -54,26 +55,10 @@ def fmt(value: float, digits: int) -> str:
     return text.replace("-", "\u2212")
 
 
-class Explorer:
-    """One explorer on the page: its box (controls + view) and its view."""
+class Explorer(ExplorerOnPage):
+    """One explorer of chapters 4–6 on the page (see ExplorerOnPage)."""
 
-    def __init__(self, watched, name: str) -> None:
-        self.watched = watched
-        self.page = watched.page
-        self.name = name
-        self.view = self.page.locator(f'.snn-explorer[data-explorer="{name}"]')
-        self.view.wait_for(state="visible")
-        assert self.view.count() == 1, f"expected one {name} explorer, found {self.view.count()}"
-        self.box = self.page.locator(f".snn-explorer-box-{name}")
-
-    def control(self, name: str):
-        return self.box.locator(f".snn-control-{name}")
-
-    def press(self, control: str, key: str, times: int = 1) -> None:
-        handle = self.control(control).locator(".noUi-handle")
-        handle.focus()
-        for _ in range(times):
-            handle.press(key)
+    shots = "learning"
 
     def press_select(self, control: str, key: str) -> None:
         select = self.control(control).locator("select")
@@ -91,32 +76,12 @@ class Explorer:
     def slider_text(self, control: str) -> str:
         return self.control(control).locator(".widget-readout").inner_text().strip()
 
-    @staticmethod
-    def centre(locator):
-        locator.evaluate("element => element.scrollIntoView({block: 'center'})")
-        return locator.bounding_box()
-
-    def drag_handle(self, control: str, dx: float) -> None:
-        box = self.centre(self.control(control).locator(".noUi-handle"))
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(x + dx, y + 3, steps=8)
-        self.page.mouse.up()
-
     def click_canvas(self, fx: float, fy: float) -> None:
         box = self.centre(self.view.locator("canvas"))
         self.page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
 
     def state(self, key: str) -> str:
         return self.view.get_attribute(f"data-{key}")
-
-    def readouts(self) -> dict[str, str]:
-        cells = self.view.locator("[data-readout]")
-        return {
-            cells.nth(i).get_attribute("data-readout"): cells.nth(i).inner_text().strip()
-            for i in range(cells.count())
-        }
 
     def play_until(self, key: str, at_least: int) -> None:
         """Press ▶ Play, wait until data-<key> reaches ``at_least``, press it again (pause)."""
@@ -129,9 +94,6 @@ class Explorer:
             timeout=30_000,
         )
         button.click()
-
-    def shot(self, step: str) -> None:
-        self.watched.screenshot(f"learning/{self.name}-{step}", self.box)
 
 
 # --------------------------------------------------------------------------------------------

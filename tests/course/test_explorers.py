@@ -11,6 +11,7 @@ import json
 import math
 from pathlib import Path
 
+import ipywidgets
 import pytest
 import torch
 import torch.nn.functional as F
@@ -31,7 +32,7 @@ from course.explorers import (
 )
 from course.explorers import forward_pass as forward_mod
 from course.explorers import loss as loss_mod
-from course.explorers._common import rounded
+from course.explorers._common import linked_view, rounded
 from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
 
 EXPLORERS = [activation_explorer, forward_pass_explorer, loss_explorer]
@@ -84,7 +85,8 @@ def test_activation_table_is_each_activations_forward_and_backward():
     table = activation_table()
     x = activation_mod.X_GRID.tensor()
     assert table.names == list(ACTIVATIONS)
-    assert table.f.shape == table.df.shape == table.saturated.shape == (7, 201)
+    assert table.f.shape == table.df.shape == table.saturated.shape == (len(ACTIVATIONS), 201)
+    assert table.labels == [cls.label for cls in ACTIVATIONS.values()]
     for a, cls in enumerate(ACTIVATIONS.values()):
         act = cls()
         assert torch.equal(table.f[a], act.forward(x))
@@ -133,10 +135,78 @@ def test_activation_payload_is_the_table_rounded_for_display():
     data = view.data
     table = activation_table()
     assert data["x"] == activation_mod.X_GRID.values()
-    for a in range(7):
+    assert data["names"] == list(ACTIVATIONS)
+    assert data["labels"] == [cls.label for cls in ACTIVATIONS.values()]
+    for a in range(len(ACTIVATIONS)):
         assert data["f"][a] == rounded(table.f[a], activation_mod.DIGITS)
         assert data["df"][a] == rounded(table.df[a], activation_mod.DIGITS)
         assert data["saturated"][a] == "".join("1" if s else "0" for s in table.saturated[a])
+
+
+class Softplus(scratchnn.Activation):
+    """An activation the registry does not hold: log(1 + e^x), derivative σ(x)."""
+
+    label = "Softplus"
+
+    def _forward(self, x):
+        self._x = x
+        return torch.logaddexp(x, torch.zeros_like(x))
+
+    def _backward(self, dout):
+        return dout * scratchnn.sigmoid(self._x)
+
+
+@pytest.fixture
+def with_softplus(monkeypatch):
+    """The registry with an eighth activation, "softplus", for the test's duration."""
+    registry = {**scratchnn.activations.ACTIVATIONS, "softplus": Softplus}
+    monkeypatch.setattr(scratchnn.activations, "ACTIVATIONS", registry)
+    monkeypatch.setattr(scratchnn, "ACTIVATIONS", registry)
+    return registry
+
+
+def test_activation_explorer_follows_the_registry(with_softplus):
+    """An activation added to the registry is in the table, the payload and the dropdown, with
+    its own label and its own forward and backward: nothing under course/ lists activations."""
+    table = activation_table()
+    assert table.names == [*ACTIVATIONS, "softplus"] == list(with_softplus)
+    assert table.labels[-1] == "Softplus"
+    x = activation_mod.X_GRID.tensor()
+    torch.testing.assert_close(table.f[-1], F.softplus(x), rtol=1e-12, atol=1e-14)
+    torch.testing.assert_close(table.df[-1], torch.sigmoid(x), rtol=1e-12, atol=1e-14)
+    assert torch.equal(table.saturated[-1], table.df[-1] < 0.1)
+
+    explorer = activation_explorer("softplus", 1.0)
+    assert repr(explorer).startswith(f"ActivationExplorer({len(with_softplus)} activations")
+    dropdown, _slider, _names = explorer.children[0].children
+    assert dropdown.options[-1] == ("Softplus", "softplus")
+    assert [label for label, _ in dropdown.options] == [c.label for c in with_softplus.values()]
+    view = explorer.children[1]
+    assert view.index == dropdown.index == len(with_softplus) - 1
+    data = view.data
+    assert data["names"][-1] == "softplus" and data["labels"][-1] == "Softplus"
+    for key in ("f", "df", "saturated", "ylim"):
+        assert len(data[key]) == len(with_softplus), key
+    assert data["f"][-1] == rounded(table.f[-1], activation_mod.DIGITS)
+    assert data["df"][-1] == rounded(table.df[-1], activation_mod.DIGITS)
+    i = activation_mod.X_GRID.index(0.0)
+    assert data["f"][-1][i] == round(math.log(2.0), activation_mod.DIGITS)
+    assert data["df"][-1][i] == 0.5
+    lo, hi = data["ylim"][-1]
+    assert lo < 0.0 and hi > max(data["f"][-1])  # softplus(5) ≈ 5.0067 is on the plot
+
+
+def test_activation_view_names_no_activation():
+    """The view's JavaScript draws whatever the payload lists: no activation's name, label or
+    count is written in it, and neither the docstrings nor the caption count them in words."""
+    here = Path(course.explorers.__file__).parent
+    script = (here / "plot.js").read_text() + (here / "activation.js").read_text()
+    for name, cls in ACTIVATIONS.items():
+        for word in (name, cls.label):
+            assert f'"{word}"' not in script and f"'{word}'" not in script, word
+    assert "seven" not in (here / "activation.py").read_text().lower()
+    caption = activation_explorer().children[2].value
+    assert "seven" not in caption.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,6 +410,20 @@ def test_controls_are_linked_in_the_browser():
         ("FloatSlider", "value", "eps"),
         ("FloatSlider", "value", "delta"),
     }
+
+
+def test_linked_view_starts_at_the_controls_and_links_each_in_order():
+    slider = activation_mod.X_GRID.slider("x", 1.25, "snn-control-x")
+    dropdown = ipywidgets.Dropdown(options=[("a", 0), ("b", 1), ("c", 2)], value=2)
+    sources = {"x": (slider, "value"), "index": (dropdown, "index")}
+    view, links = linked_view(activation_mod.ActivationView, {"k": [1]}, sources)
+    assert isinstance(view, activation_mod.ActivationView) and view.data == {"k": [1]}
+    assert (view.x, view.index) == (1.25, 2)
+    assert [(link.source, link.target) for link in links] == [
+        ((slider, "value"), (view, "x")),
+        ((dropdown, "index"), (view, "index")),
+    ]
+    assert all(isinstance(link, ipywidgets.widgets.widget_link.Link) for link in links)
 
 
 def test_javascript_ships_with_the_package():
