@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
+from reference import TORCH_ACTIVATIONS
 
 import course.explorers
 import scratchnn
@@ -94,17 +95,6 @@ def test_activation_table_is_each_activations_forward_and_backward():
         assert torch.equal(table.saturated[a], table.df[a].abs() < 0.1)
 
 
-TORCH_ACTIVATIONS = {
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "relu": F.relu,
-    "leaky": lambda x: F.leaky_relu(x, 0.01),
-    "elu": lambda x: F.elu(x, 1.0),
-    "gelu": lambda x: F.gelu(x, approximate="tanh"),
-    "swish": F.silu,
-}
-
-
 def test_activation_table_matches_torch_autograd():
     table = activation_table()
     x = table.x.clone().requires_grad_(True)
@@ -146,7 +136,7 @@ def test_activation_payload_is_the_table_rounded_for_display():
 class Softplus(scratchnn.Activation):
     """An activation the registry does not hold: log(1 + e^x), derivative σ(x)."""
 
-    label = "Softplus"
+    label = "Softplus (a test's)"
 
     def _forward(self, x):
         self._x = x
@@ -158,8 +148,9 @@ class Softplus(scratchnn.Activation):
 
 @pytest.fixture
 def with_softplus(monkeypatch):
-    """The registry with an eighth activation, "softplus", for the test's duration."""
-    registry = {**scratchnn.activations.ACTIVATIONS, "softplus": Softplus}
+    """The registry with one more activation, "test_softplus", for the test's duration (a name
+    no real activation will take, so that the test keeps working when one is added)."""
+    registry = {**scratchnn.activations.ACTIVATIONS, "test_softplus": Softplus}
     monkeypatch.setattr(scratchnn.activations, "ACTIVATIONS", registry)
     monkeypatch.setattr(scratchnn, "ACTIVATIONS", registry)
     return registry
@@ -169,22 +160,22 @@ def test_activation_explorer_follows_the_registry(with_softplus):
     """An activation added to the registry is in the table, the payload and the dropdown, with
     its own label and its own forward and backward: nothing under course/ lists activations."""
     table = activation_table()
-    assert table.names == [*ACTIVATIONS, "softplus"] == list(with_softplus)
-    assert table.labels[-1] == "Softplus"
+    assert table.names == [*ACTIVATIONS, "test_softplus"] == list(with_softplus)
+    assert table.labels[-1] == Softplus.label
     x = activation_mod.X_GRID.tensor()
     torch.testing.assert_close(table.f[-1], F.softplus(x), rtol=1e-12, atol=1e-14)
     torch.testing.assert_close(table.df[-1], torch.sigmoid(x), rtol=1e-12, atol=1e-14)
     assert torch.equal(table.saturated[-1], table.df[-1] < 0.1)
 
-    explorer = activation_explorer("softplus", 1.0)
+    explorer = activation_explorer("test_softplus", 1.0)
     assert repr(explorer).startswith(f"ActivationExplorer({len(with_softplus)} activations")
     dropdown, _slider, _names = explorer.children[0].children
-    assert dropdown.options[-1] == ("Softplus", "softplus")
+    assert dropdown.options[-1] == (Softplus.label, "test_softplus")
     assert [label for label, _ in dropdown.options] == [c.label for c in with_softplus.values()]
     view = explorer.children[1]
     assert view.index == dropdown.index == len(with_softplus) - 1
     data = view.data
-    assert data["names"][-1] == "softplus" and data["labels"][-1] == "Softplus"
+    assert data["names"][-1] == "test_softplus" and data["labels"][-1] == Softplus.label
     for key in ("f", "df", "saturated", "ylim"):
         assert len(data[key]) == len(with_softplus), key
     assert data["f"][-1] == rounded(table.f[-1], activation_mod.DIGITS)
