@@ -16,9 +16,10 @@ STAMP := $(VENV)/.installed
 CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
 # Every notebook of the book: the chapters and the pages at the root that run code.
 NOTEBOOKS := $(CHAPTERS) reproducibility.ipynb
-# Progress bars (course.progress) stay silent while notebooks are executed or checked, so that no
-# stored output ever holds one; a reader running a chapter interactively sees them.
-export SCRATCHNN_QUIET := 1
+# tqdm's progress bars stay silent while notebooks are executed or checked (tqdm reads its
+# defaults from TQDM_* variables), so that no stored output ever holds one; a reader running a
+# chapter interactively sees them.
+export TQDM_DISABLE := 1
 # OpenMP threads that finish early sleep instead of spinning: with 2 threads on a busy 2-core
 # machine, spinning made small training steps up to 30x slower. Results are unaffected.
 export OMP_WAIT_POLICY := PASSIVE

@@ -7,7 +7,7 @@ The book shows the outputs stored in the notebooks (execution is off in _config.
 trustworthy only if they came from the notebook's current code and the current packages.
 
 ``execute`` re-runs each notebook in place with one thread (like the first of nbval's two passes)
-and ``SCRATCHNN_QUIET=1`` (no progress bar in a stored output), stores its outputs and its widget
+and ``TQDM_DISABLE=1`` (no progress bar in a stored output), stores its outputs and its widget
 state (the explorers stay live in the static book), and records in its metadata a hash of its code
 cells and a hash of the sources of ``scratchnn/`` and ``course/``.
 
@@ -181,7 +181,7 @@ def execute(path: Path) -> float:
 def run_execute(paths: list[Path]) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MKL_NUM_THREADS", "1")
-    os.environ.setdefault("SCRATCHNN_QUIET", "1")  # no progress bar in a stored output
+    os.environ.setdefault("TQDM_DISABLE", "1")  # tqdm reads it: no bar in a stored output
     for path in paths:
         print(f"{path}: executed in {execute(path):.1f} s", flush=True)
     return 0

@@ -78,7 +78,7 @@ def matrix_paths() -> list[tuple[str, dict[str, str]]]:
 
 def environment(setting: dict[str, str]) -> dict[str, str]:
     env = dict(os.environ)
-    env["SCRATCHNN_QUIET"] = "1"  # no progress bar in any compared output
+    env["TQDM_DISABLE"] = "1"  # tqdm reads it: no progress bar in any compared output
     threads = setting.get("threads", "1")
     env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = threads
     for name in ("ATEN_CPU_CAPABILITY", "MKL_CBWR"):

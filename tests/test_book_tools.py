@@ -170,7 +170,7 @@ def test_a_real_chapter_copy_edited_fails_the_command(tmp_path):
 
 def test_execute_stores_outputs_and_a_hash_that_check_accepts(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.environ['SCRATCHNN_QUIET'], 6 * 7)")]
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.environ['TQDM_DISABLE'], 6 * 7)")]
     path = write(nb, tmp_path / "nb.ipynb")
     run = subprocess.run([*NOTEBOOKS_SCRIPT, "execute", str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

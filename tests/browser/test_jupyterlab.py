@@ -52,7 +52,7 @@ def lab_url(tmp_path_factory):
          f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
          f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
          "jupyterlab.NeverCheckForUpdate"],
-        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, SCRATCHNN_QUIET="1"),
+        stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TQDM_DISABLE="1"),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
