@@ -1,4 +1,4 @@
-"""The seven activations against torch's own functions and autograd, in float64."""
+"""Every registered activation against torch's own function and autograd, in float64."""
 
 import pytest
 import torch
