@@ -90,7 +90,8 @@ def _error(a: object, n: torch.Tensor) -> float:
 
 
 # A gradient may differ from central differences by this many times their estimated error before
-# it is called wrong (tests/test_diagnose.py: no correct layer or loss is flagged at B = 2 … 64).
+# it is called wrong (tests/checks/test_diagnosis.py: no correct layer or loss is flagged at
+# B = 2 … 64).
 NOISE_FACTOR = 4.0
 
 
