@@ -59,13 +59,8 @@ function render({ model, el }) {
   }
 
   // Only x matters for dragging, so any y-range will do for this panel.
-  const stopDrag = attachDrag(canvas, W, [makePanel(box, [grid.lo, grid.hi], [0, 1])], (x) => {
-    const value = gridValue(gridIndex(x, grid), grid);
-    if (value !== model.get("x")) {
-      model.set("x", value);
-      model.save_changes();
-    }
-  });
+  const panels = [makePanel(box, [grid.lo, grid.hi], [0, 1])];
+  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "x", grid));
   const stopListening = onChanges(model, ["x", "index"], draw);
   draw();
   return () => {

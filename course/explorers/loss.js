@@ -95,18 +95,11 @@ function render({ model, el }) {
     el.dataset.delta = String(delta);
   }
 
-  const stopDrag = attachDrag(
-    canvas,
-    W,
-    [makePanel(lossBox, [eg.lo, eg.hi], lossRange), makePanel(gradBox, [eg.lo, eg.hi], gradRange)],
-    (x) => {
-      const value = gridValue(gridIndex(x, eg), eg);
-      if (value !== model.get("eps")) {
-        model.set("eps", value);
-        model.save_changes();
-      }
-    },
-  );
+  const panels = [
+    makePanel(lossBox, [eg.lo, eg.hi], lossRange),
+    makePanel(gradBox, [eg.lo, eg.hi], gradRange),
+  ];
+  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "eps", eg));
   const stopListening = onChanges(model, ["eps", "delta"], draw);
   draw();
   return () => {

@@ -142,13 +142,8 @@ function render({ model, el }) {
     el.dataset.status = status.join(" ");
   }
 
-  const stopDrag = attachDrag(canvas, W, [makePanel(lossBox, [0, data.steps], [0, 1])], (x) => {
-    const value = gridValue(gridIndex(x, stepGrid), stepGrid);
-    if (value !== model.get("step")) {
-      model.set("step", value);
-      model.save_changes();
-    }
-  });
+  const panels = [makePanel(lossBox, [0, data.steps], [0, 1])];
+  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "step", stepGrid));
   const stopListening = onChanges(model, ["surface", "lr", "beta", "step"], draw);
   draw();
   return () => {

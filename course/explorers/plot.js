@@ -24,6 +24,18 @@ function gridValue(i, grid) {
   return Number((grid.lo + i * grid.step).toFixed(10));
 }
 
+// A drag callback for attachDrag: the grid point nearest to x becomes model[key], saved (and so
+// sent to the linked slider) only when it changes.
+function snapToGrid(model, key, grid) {
+  return (x) => {
+    const value = gridValue(gridIndex(x, grid), grid);
+    if (value !== model.get(key)) {
+      model.set(key, value);
+      model.save_changes();
+    }
+  };
+}
+
 // A canvas of `width` x `height` CSS pixels, sharp on high-density screens, scaling down with
 // its container. Returns the 2-D context in CSS-pixel units.
 function makeCanvas(parent, width, height, label) {

@@ -133,13 +133,8 @@ function render({ model, el }) {
     el.dataset.status = run.stopped === null ? "ran" : `stopped-${run.stopped}`;
   }
 
-  const stopDrag = attachDrag(canvas, W, [makePanel(lossBox, [0, data.epochs], lossRange)], (x) => {
-    const value = gridValue(gridIndex(x, epochGrid), epochGrid);
-    if (value !== model.get("epoch")) {
-      model.set("epoch", value);
-      model.save_changes();
-    }
-  });
+  const panels = [makePanel(lossBox, [0, data.epochs], lossRange)];
+  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "epoch", epochGrid));
   const names = ["dataset", "noise", "width", "activation", "lr", "epoch"];
   const stopListening = onChanges(model, names, draw);
   draw();
