@@ -44,6 +44,10 @@ import torch
 
 from .numerical import relative_error
 
+# What central differences resolve, relative to the gradient's scale: a printed digit finer than
+# this would come from rounding noise and could differ from machine to machine.
+NOISE = 1e-9
+
 MISTAKES: dict[str, str] = {
     "transposed": "a gradient returned transposed (operands of a product in the wrong order)",
     "wrong_axis": "a reduction over the wrong axis, or before the product instead of after",
@@ -150,13 +154,38 @@ def _ambiguity(value: int, names: list[str]) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def _distinct(x: float, y: float, digits: int) -> tuple[str, str]:
-    """x and y with at least ``digits`` significant digits, and more until they print differently
-    (a gradient 1.0005 times the truth must not read "1 times"). Up to 17 digits, all float64 has.
-    """
-    while digits < 17 and f"{x:.{digits}g}" == f"{y:.{digits}g}":
-        digits += 1
-    return f"{x:.{digits}g}", f"{y:.{digits}g}"
+def _stable(x: float, noise: float, digits: int, other: float | None = None) -> str | None:
+    """``x`` with exactly ``digits`` significant digits, or None if a change of ±``noise`` could
+    flip one of them (x sits within noise of a rounding boundary) or, given ``other``, if x and
+    other print the same."""
+    text = f"{x:.{digits}g}"
+    if f"{x - noise:.{digits}g}" != text or f"{x + noise:.{digits}g}" != text:
+        return None
+    if other is not None and f"{other:.{digits}g}" == text:
+        return None
+    return text
+
+
+def _digits(x: float, noise: float, digits: int, other: float | None = None) -> str:
+    """``x`` with the fewest significant digits, at least ``digits``, that no change of ±``noise``
+    can flip, and that tell it from ``other`` (a factor 1.0005 must not read "1"). A value right on
+    a rounding boundary (1.0005 at four digits) gets one more digit instead of a coin toss, so the
+    text is the same on every machine."""
+    for d in range(digits, 18):
+        text = _stable(x, noise, d, other)
+        if text is not None:
+            return text
+    return f"{x:.17g}"
+
+
+def _distinct(x: float, y: float, noise: float, digits: int) -> tuple[str, str]:
+    """x and y with the same number of digits, at least ``digits``: the fewest that print them
+    differently, with no digit that a change of ±``noise`` in either could flip."""
+    for d in range(digits, 18):
+        text_x, text_y = _stable(x, noise, d, y), _stable(y, noise, d, x)
+        if text_x is not None and text_y is not None:
+            return text_x, text_y
+    return f"{x:.17g}", f"{y:.17g}"
 
 
 def _near(x: float, y: float) -> bool:
@@ -202,9 +231,12 @@ def _scale_finding(c: float, ev: Evidence, bias_like: bool) -> Finding:
                 f"divided by {_divisor(names)} once too often{_ambiguity(value, names)}."
                 f"{extra}{flip}",
             )
-    # Digits enough to tell c from ±1: a factor of 1.0005 must not read "times 1".
-    times = _distinct(c, math.copysign(1.0, c), 3)[0]
-    ratio = _distinct(m if m > 1 else 1 / m, 1.0, 3)[0]
+    # Digits enough to tell c from ±1 (a factor of 1.0005 must not read "times 1"), and none
+    # finer than the factor is known: c is claimed to ``tol``, so a digit that a relative change of
+    # ``tol`` could flip is not printed.
+    times = _digits(c, ev.tol * m, 3, other=math.copysign(1.0, c))
+    ratio = m if m > 1 else 1 / m
+    ratio = _digits(ratio, ev.tol * ratio, 3, other=1.0)
     size = f"≈ {ratio}× too large" if m > 1 else f"≈ {ratio}× too small"
     return Finding(
         "constant_factor",
@@ -304,10 +336,14 @@ def _largest_disagreement(a: torch.Tensor, n: torch.Tensor, ev: Evidence) -> Fin
         rest, i = divmod(rest, size)
         index.insert(0, i)
     at = f"{ev.label}[{', '.join(map(str, index))}]" if index else ev.label
-    gave, truth = _distinct(a.reshape(-1)[flat].item(), n.reshape(-1)[flat].item(), 4)
+    # Central differences know the truth to about 1e-9 of the gradient's scale (rounding and
+    # truncation at the default step): no printed digit is finer than that.
+    noise = NOISE * n.abs().max().item()
+    gave, truth = _distinct(a.reshape(-1)[flat].item(), n.reshape(-1)[flat].item(), noise, 4)
+    error = _digits(relative_error(a, n), NOISE, 2)
     return Finding(
         None,
-        f"{ev.label}: no common mistake matches (relative error {relative_error(a, n):.2g}). "
+        f"{ev.label}: no common mistake matches (relative error {error}). "
         f"Largest disagreement at {at}: backward gave {gave}, central differences give {truth}.",
     )
 

@@ -418,7 +418,65 @@ def test_the_floor_cannot_hide_a_small_mistake():
     d = diagnose(broken_linear(dx=lambda s, x, dout, g: 1.0005 * g), batch())
     assert_names(d, "constant_factor", "x", "times 1.0005 (≈ 1.0005× too large)")
     d = diagnose(broken_linear(dx=lambda s, x, dout, g: g / 1.0005), batch())
-    assert_names(d, "constant_factor", "x", "times 0.9995 (≈ 1.001× too small)")
+    assert_names(d, "constant_factor", "x", "times 0.9995 (≈ 1.0005× too small)")
+
+
+# Factors right on a rounding boundary of their shortest print (1.0005 at four digits, 1.00005
+# and 0.99995 at five, 1.235 at three; 2.5 sits on none from three digits on): a noise-sized change
+# would flip that digit, so the message prints one digit more, whichever side of the boundary
+# this machine's rounding put the estimate.
+BOUNDARY_FACTORS = [
+    (1.0005, "times 1.0005 (≈ 1.0005× too large)"),
+    (1.00005, "times 1.00005 (≈ 1.00005× too large)"),
+    (1 / 1.00005, "times 0.99995 (≈ 1.00005× too small)"),
+    (2.5, "times 2.5 (≈ 2.5× too large)"),
+    (1.235, "times 1.235 (≈ 1.235× too large)"),
+]
+
+
+@pytest.mark.parametrize("factor, phrase", BOUNDARY_FACTORS)
+def test_a_factor_on_a_rounding_boundary_prints_the_same_everywhere(factor, phrase):
+    d = diagnose(broken_linear(dx=lambda s, x, dout, g: factor * g), batch())
+    assert_names(d, "constant_factor", "x", phrase)
+
+
+@pytest.mark.parametrize("nudge", [-1e-15, 0.0, 1e-15, -1e-9, 1e-9])
+def test_noise_sized_changes_of_a_factor_change_no_digit(nudge):
+    # The estimate of c lands within rounding noise of the truth, on one side or the other
+    # depending on the machine: every such landing prints the same text.
+    from scratchnn.checks.mistakes import _digits
+
+    for factor, _ in BOUNDARY_FACTORS:
+        c = factor * (1 + nudge)
+        assert _digits(c, 1e-6 * c, 3, other=1.0) == _digits(factor, 1e-6 * factor, 3, other=1.0)
+
+
+def test_the_messages_are_the_same_on_another_numeric_path():
+    # The same diagnoses, run in a process on torch's plainest kernels and MKL's most compatible
+    # path with two threads, give the same text, word for word.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); sys.path.insert(0, 'tests/checks');"
+        "from test_diagnosis import BOUNDARY_FACTORS, broken_linear, batch, diagnose\n"
+        "import json\n"
+        "print(json.dumps([diagnose(broken_linear(dx=lambda s, x, dout, g: f * g), batch())"
+        ".message for f, _ in BOUNDARY_FACTORS]))"
+    )
+    env = dict(os.environ, ATEN_CPU_CAPABILITY="default", MKL_CBWR="COMPATIBLE")
+    env["OMP_NUM_THREADS"] = "2"
+    other = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    other = json.loads(other)
+    here = [
+        diagnose(broken_linear(dx=lambda s, x, dout, g, f=f: f * g), batch()).message
+        for f, _ in BOUNDARY_FACTORS
+    ]
+    assert other == here
 
 
 def test_a_disagreement_prints_the_digits_that_differ():
