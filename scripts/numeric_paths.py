@@ -1,6 +1,7 @@
 """Re-execute notebooks under nbval on several numeric paths, as if on several machines.
 
     python scripts/numeric_paths.py ci     NOTEBOOK...   (make nbval: the two paths CI runs)
+    python scripts/numeric_paths.py unit   PYTEST-ARG... (make unit: pytest on the same two paths)
     python scripts/numeric_paths.py matrix NOTEBOOK...   (make nbval-matrix: every path here)
 
 A *numeric path* is what decides the order and the kernels of floating-point arithmetic: the
@@ -11,7 +12,11 @@ reproduce the stored outputs exactly; a printed digit that moves between paths i
 notebook (print fewer digits, a bound, or compute in float64).
 
 ``ci`` runs the native path with one thread and the plainest path (``default`` kernels,
-``MKL_CBWR=COMPATIBLE``) with two, and stops at the first failing path. ``matrix`` runs every path
+``MKL_CBWR=COMPATIBLE``) with two, side by side (two processes, three threads on two cores: the
+1-thread run fills the gaps of the other), and fails if either fails. ``unit`` runs the unit tests
+on the same two paths, side by side, so that a message or a compared text whose digits come from
+rounding noise fails here and not on a reader's machine; the second path leaves out the tests of
+the book's configuration and scripts, which compute nothing. ``matrix`` runs every path
 this CPU offers, each with one and with two threads, then prints a table of which cells differ on
 which path; it exits non-zero if any does.
 """
@@ -48,6 +53,9 @@ CI_PATHS = [
         {"threads": "2", "ATEN_CPU_CAPABILITY": "default", "MKL_CBWR": "COMPATIBLE"},
     ),
 ]
+# Tests of the book's configuration and maintenance scripts: they compute no number, so the second
+# unit path leaves them out.
+COMPUTES_NOTHING = ["tests/test_book_config.py", "tests/test_book_tools.py"]
 # Kernel sets torch may pick on x86-64, each paired with the MKL path of the same width.
 KERNELS = [("default", "COMPATIBLE"), ("avx2", "AVX2"), ("avx512", "AVX512")]
 
@@ -88,15 +96,42 @@ def environment(setting: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def start(name: str, setting: dict[str, str], args: list[str], log: Path) -> subprocess.Popen:
+    """Start ``python args`` on one numeric path, its output into ``log``."""
+    shown = " ".join(f"{k}={v}" for k, v in setting.items() if v and k != "threads")
+    print(f"== {name} ({shown or 'no overrides'}, {setting.get('threads', '1')} thread(s))")
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, *args], env=environment(setting), cwd=ROOT, stdout=out, stderr=out
+        )
+
+
+def side_by_side(what: str, runs: list[tuple[str, dict[str, str], list[str]]]) -> bool:
+    """Run each (name, setting, args) at once, then print each one's output in turn."""
+    begin = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        logs = [Path(folder) / f"{index}.log" for index in range(len(runs))]
+        started = [start(n, s, args, log) for (n, s, args), log in zip(runs, logs, strict=True)]
+        codes = [process.wait() for process in started]
+        for (name, _, _), log, code in zip(runs, logs, codes, strict=True):
+            print(f"\n== {what}, {name}: {'passed' if code == 0 else 'FAILED'}")
+            print(log.read_text().rstrip(), flush=True)
+    print(f"== {what}: both paths in {time.perf_counter() - begin:.0f} s")
+    failed = [name for (name, _, _), code in zip(runs, codes, strict=True) if code != 0]
+    for name in failed:
+        print(f"== {what} FAILED on the path: {name}")
+    return not failed
+
+
 def run(name: str, setting: dict[str, str], notebooks: list[str], report: Path | None) -> bool:
     shown = " ".join(f"{k}={v}" for k, v in setting.items() if v and k != "threads")
     print(f"== nbval: {name} ({shown or 'no overrides'})", flush=True)
     command = [sys.executable, *NBVAL, *notebooks]
     if report is not None:
         command += ["-q", f"--junitxml={report}"]
-    start = time.perf_counter()
+    begin = time.perf_counter()
     result = subprocess.run(command, env=environment(setting), cwd=ROOT)
-    print(f"   {name}: {time.perf_counter() - start:.0f} s", flush=True)
+    print(f"   {name}: {time.perf_counter() - begin:.0f} s", flush=True)
     return result.returncode == 0
 
 
@@ -109,16 +144,22 @@ def failed_cells(report: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[0] not in ("ci", "matrix"):
+    if len(argv) < 2 or argv[0] not in ("ci", "unit", "matrix"):
         print(__doc__, file=sys.stderr)
         return 2
-    mode, notebooks = argv[0], argv[1:]
+    mode, rest = argv[0], argv[1:]
     if mode == "ci":
-        for name, setting in CI_PATHS:
-            if not run(name, setting, notebooks, None):
-                print(f"== nbval FAILED on the path: {name}")
-                return 1
-        return 0
+        runs = [(name, setting, [*NBVAL, *rest]) for name, setting in CI_PATHS]
+        return 0 if side_by_side("nbval", runs) else 1
+    if mode == "unit":
+        (first, first_setting), (second, second_setting) = CI_PATHS
+        computes = [f"--ignore={path}" for path in COMPUTES_NOTHING]
+        runs = [
+            (first, first_setting, ["-m", "pytest", *rest]),
+            (second, second_setting, ["-m", "pytest", *computes, *rest]),
+        ]
+        return 0 if side_by_side("unit", runs) else 1
+    notebooks = rest
     differing: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory() as folder:
         paths = matrix_paths()

@@ -159,6 +159,55 @@ def test_every_notebook_has_an_up_to_date_colab_cell():
     )
 
 
+# A progress bar shows how fast this machine ran the cell ("324.84it/s"): the book stores none. tqdm
+# leaves one of three traces: a text bar, a widget view, or a progress model in the widget state.
+PROGRESS_TEXT = re.compile(r"\d+(\.\d+)?(it/s|s/it)|\d+/\d+ \[\d")
+PROGRESS_MODELS = {"FloatProgressModel", "IntProgressModel"}
+
+
+def progress_bars(nb) -> list[str]:
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")]
+            texts += [str(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+            if any(PROGRESS_TEXT.search(text) or "█" in text for text in texts):
+                found.append(f"cell {index}: a progress bar in a text output")
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model_id, model in state.get("state", {}).items():
+        if model.get("model_name") in PROGRESS_MODELS:
+            found.append(f"widget {model_id}: a {model['model_name']} in the widget state")
+    return found
+
+
+def test_no_stored_output_holds_a_progress_bar():
+    import nbformat
+
+    found = [
+        f"{path.relative_to(REPO).as_posix()}, {problem}"
+        for path in NOTEBOOKS
+        for problem in progress_bars(nbformat.read(path, as_version=4))
+    ]
+    assert not found, "\n".join([*found, "re-execute with `make execute` (TQDM_DISABLE=1)"])
+
+
+def test_the_progress_bar_check_sees_each_kind_of_bar():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    bar = "epochs: 100%|████| 200/200 [00:00<00:00, 324.84it/s]"
+    nb.cells = [
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text=bar)]),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="loss 0.5\n")]),
+    ]
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {"m1": {"model_name": "FloatProgressModel", "state": {}}}
+        }
+    }
+    assert len(progress_bars(nb)) == 2
+
+
 # Figures -------------------------------------------------------------------------------
 
 

@@ -9,28 +9,32 @@
 
 Each returns one displayable box (controls, drawing, caption). All numbers are computed here, in
 Python, by scratchnn; the JavaScript next to these modules only draws and looks them up. This
-subpackage needs ipywidgets and anywidget; the rest of scratchnn does not import it.
+subpackage needs ipywidgets and anywidget; scratchnn never imports it.
 """
 
-from .activation import activation_explorer, activation_table
-from .forward_pass import forward_pass_explorer, forward_pass_network, forward_table
-from .gradient_flow import flow_payload, gradient_flow_explorer
-from .loss import loss_explorer, loss_table
-from .optimizer_paths import optimizer_paths_explorer, paths_payload
-from .training import training_explorer, training_payload
+import importlib
 
-__all__ = [
-    "activation_explorer",
-    "activation_table",
-    "flow_payload",
-    "forward_pass_explorer",
-    "forward_pass_network",
-    "forward_table",
-    "gradient_flow_explorer",
-    "loss_explorer",
-    "loss_table",
-    "optimizer_paths_explorer",
-    "paths_payload",
-    "training_explorer",
-    "training_payload",
-]
+# Each explorer's module is imported when one of its names is first asked for, so a chapter loads,
+# and its stored hash covers (scripts/notebooks.py), only the explorers it shows.
+MODULES = {
+    "activation_explorer": "activation",
+    "activation_table": "activation",
+    "forward_pass_explorer": "forward_pass",
+    "forward_pass_network": "forward_pass",
+    "forward_table": "forward_pass",
+    "flow_payload": "gradient_flow",
+    "gradient_flow_explorer": "gradient_flow",
+    "loss_explorer": "loss",
+    "loss_table": "loss",
+    "optimizer_paths_explorer": "optimizer_paths",
+    "paths_payload": "optimizer_paths",
+    "training_explorer": "training",
+    "training_payload": "training",
+}
+__all__ = sorted(MODULES)
+
+
+def __getattr__(name: str):
+    if name in MODULES:
+        return getattr(importlib.import_module(f"{__name__}.{MODULES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
