@@ -89,8 +89,8 @@ book: install assets
 # tests/test_pdf.py reads the PDF and the LaTeX log. `make book` links and publishes the PDF
 # when it is there (course/book_pdf.py copies it into the site).
 PDF := _build/pdf/neural-networks-from-scratch.pdf
-TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk xindy \
-  lmodern fonts-lmodern fonts-freefont-otf fonts-dejavu-core poppler-utils
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-plain-generic texlive-fonts-recommended \
+  latexmk xindy lmodern fonts-lmodern fonts-freefont-otf fonts-dejavu-core poppler-utils
 pdf: install
 	@echo "== pdf: the whole book as one PDF (LaTeX, xelatex)"
 	@if ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null; then \
