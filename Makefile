@@ -87,7 +87,7 @@ book: install assets
 # the browser stage installs Chromium); elsewhere a missing xelatex stops with the command to run.
 # The same checks as the book (stored outputs current, Sphinx warnings are errors), then
 # tests/test_pdf.py reads the PDF and the LaTeX log. `make book` links and publishes the PDF
-# when it is there (course/book_pdf.py copies it into the site).
+# when it is there (course/_book_pdf.py copies it into the site).
 PDF := _build/pdf/neural-networks-from-scratch.pdf
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-plain-generic texlive-fonts-recommended \
   latexmk xindy lmodern fonts-lmodern fonts-freefont-otf fonts-dejavu-core poppler-utils

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.book_pdf import site_url
+from course._book_pdf import site_url
 from course.explorers.paper import PAPER
 
 pytestmark = pytest.mark.pdf

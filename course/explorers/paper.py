@@ -6,7 +6,7 @@ in ``_common.py``), next to the widget view. The HTML book shows the widget (the
 myst-nb's HTML priority); the PDF, whose LaTeX builder takes ``application/pdf`` first, shows the
 figure, in a numbered float whose caption (``PAPER[name].caption``: what the figure shows, what
 to try on the live page, and that page's address) the book's Sphinx extension
-``course.book_pdf`` adds.
+``course._book_pdf`` adds.
 
 Every number drawn here is read from the view's ``data`` (the payload the browser draws) at the
 view's current control values, or at a few other positions of the same controls: nothing is

@@ -255,7 +255,7 @@ def test_page_weight(browser, base_url, book_html):
 
 def test_every_page_links_the_books_pdf_when_it_is_built(book_html):
     """``make pdf`` then ``make book`` (the order of ``make test``): the PDF is in the site and
-    every page's download menu links it (course/book_pdf.py)."""
+    every page's download menu links it (course/_book_pdf.py)."""
     pdf = REPO / CONFIG["sphinx"]["config"]["book_pdf"]
     if not pdf.is_file():
         if os.environ.get("CI") == "true":

@@ -1,4 +1,4 @@
-"""course/explorers/paper.py and course/book_pdf.py: the explorers as figures for the PDF.
+"""course/explorers/paper.py and course/_book_pdf.py: the explorers as figures for the PDF.
 
 Each explorer's display bundle carries its widget view and a PDF figure; the figure draws the
 view's own numbers at the view's control values; the caption names the live page.
@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course import book_pdf
+from course import _book_pdf as book_pdf
 from course.explorers import (
     activation_explorer,
     forward_pass_explorer,
