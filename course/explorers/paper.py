@@ -48,7 +48,7 @@ RC = {  # the book's plotting style (course.plotting), a little smaller for a pr
 }
 
 
-def view_of(explorer: widgets.Widget) -> widgets.Widget:
+def view_of(explorer: widgets.Widget) -> widgets.Widget | None:
     """The explorer's view (the widget holding ``data``), wherever it sits in the box."""
     if hasattr(explorer, "data") and isinstance(explorer.data, dict):
         return explorer
