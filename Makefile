@@ -3,8 +3,9 @@
 #               book into _build/html and check its internal links
 #   make test   install, lint, run pytest, re-execute every notebook under nbval, build the PDF
 #               and the book, test them (the book in a real browser); prints each stage's time
-# Other targets: make pdf (the whole book as one PDF, _build/pdf), make execute (re-run the notebooks and store their outputs), make bench,
-# make lock (refresh requirements.lock after editing requirements.txt).
+# Other targets: make pdf (the whole book as one PDF, in _build/pdf), make execute (re-run the
+# notebooks and store their outputs), make bench, make lock (refresh requirements.lock after
+# editing requirements.txt).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
