@@ -77,15 +77,17 @@ class ExplorerFigures(SphinxPostTransform):
             if match is None:
                 continue
             name = explorer_name(match.group(1))
+            # The LaTeX build joins every page into one doctree: the page is the bundle's source.
+            docname = (
+                self.env.path2doc(bundle.source) if bundle.source else None
+            ) or self.env.docname
             if image is None or name not in PAPER:
                 logger.warning(
-                    f"explorer {name!r} has no figure for the PDF: re-execute {self.env.docname}",
+                    f"explorer {name!r} has no figure for the PDF: re-execute {docname}",
                     location=bundle,
                 )
                 continue
-            # The LaTeX build joins every page into one doctree: the page is the bundle's source.
-            docname = self.env.path2doc(bundle.source) if bundle.source else None
-            url = site + (docname or self.env.docname) + ".html"
+            url = site + docname + ".html"
             caption = nodes.caption(
                 "",
                 "",
