@@ -1,10 +1,11 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make book   install what is needed, check that the stored outputs are current, build the HTML
 #               book into _build/html and check its internal links
-#   make test   install, lint, run pytest, re-execute every notebook under nbval, build the book
-#               and test it in a real browser; prints how long each stage took
-# Other targets: make execute (bring the notebooks' stored outputs up to date), make bench,
-# make lock (refresh requirements.lock after editing requirements.txt).
+#   make test   install, lint, run pytest, re-execute every notebook under nbval, build the PDF
+#               and the book, test them (the book in a real browser); prints each stage's time
+# Other targets: make pdf (the whole book as one PDF, in _build/pdf), make execute (bring the
+# notebooks' stored outputs up to date), make bench, make lock (refresh requirements.lock after
+# editing requirements.txt).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -24,9 +25,10 @@ export TQDM_DISABLE := 1
 # machine, spinning made small training steps up to 30x slower. Results are unaffected.
 export OMP_WAIT_POLICY := PASSIVE
 # The stages of `make test`, in order; each one's time is printed at the end.
-STAGES := install lint unit nbval book browser
+# pdf comes before book, so that the published site carries the PDF and links it.
+STAGES := install lint unit nbval pdf book browser
 
-.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench lock clean
+.PHONY: install assets book pdf test lint unit nbval nbval-matrix browser execute bench lock clean
 
 # Every package at the version requirements.lock pins, each checked against the lock's hashes;
 # then scratchnn and course themselves, editable (their dependencies are all in the lock).
@@ -78,7 +80,36 @@ book: install assets
 	@echo "== book: internal links and anchors (lychee, offline)"
 	$(VENV)/bin/lychee --offline --include-fragments --no-progress \
 	  --exclude-path '_build/html/_static' '_build/html/**/*.html'
-	@echo "Built: _build/html/index.html"
+	@if [ -f $(PDF) ]; then echo "Built: _build/html/index.html, with $(notdir $(PDF))"; \
+	else echo "Built: _build/html/index.html (no PDF: run make pdf first to include it)"; fi
+
+# The whole book as one PDF (README, "The PDF"): Sphinx's LaTeX builder through xelatex, offline,
+# with Debian's TeX and fonts. Under CI, as root or with sudo, they are installed if missing (as
+# the browser stage installs Chromium); elsewhere a missing xelatex stops with the command to run.
+# The same checks as the book (stored outputs current, Sphinx warnings are errors), then
+# tests/test_pdf.py reads the PDF and the LaTeX log. `make book` links and publishes the PDF
+# when it is there (course/_book_pdf.py copies it into the site).
+PDF := _build/pdf/neural-networks-from-scratch.pdf
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-plain-generic texlive-fonts-recommended \
+  latexmk xindy lmodern fonts-lmodern fonts-freefont-otf fonts-dejavu-core poppler-utils
+pdf: install
+	@echo "== pdf: the whole book as one PDF (LaTeX, xelatex)"
+	@if ! command -v xelatex >/dev/null || ! command -v pdftotext >/dev/null; then \
+	  if [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ]; then \
+	    apt-get update && apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	  elif [ "$${CI:-}" = "true" ] && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update && sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES); \
+	  else \
+	    echo "make pdf needs xelatex and pdftotext: apt-get install $(TEX_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+	$(PY) scripts/notebooks.py check $(NOTEBOOKS)
+	rm -rf _build/latex _build/pdf
+	$(VENV)/bin/jupyter-book build . --builder pdflatex --warningiserror --keep-going
+	mkdir -p _build/pdf
+	cp _build/latex/$(notdir $(PDF)) _build/latex/$(basename $(notdir $(PDF))).log _build/pdf/
+	$(PY) -m pytest tests/test_pdf.py -m pdf
+	@echo "Built: $(PDF)"
 
 lint: install $(NODE_STAMP)
 	@echo "== lint: ruff on the package, tests, benchmarks and notebooks"
@@ -91,7 +122,7 @@ lint: install $(NODE_STAMP)
 # or a compared text with a digit that rounding noise could flip fails here, not on a reader's CPU.
 unit: install
 	@echo "== unit: pytest tests/, on two numeric paths"
-	$(PY) scripts/numeric_paths.py unit tests -m "not browser" -q
+	$(PY) scripts/numeric_paths.py unit tests -m "not browser and not pdf" -q
 
 # Every notebook is re-executed and its printed outputs compared with the stored ones on two
 # numeric paths, as if on two machines: the native kernels with one thread, and torch's plain

@@ -352,17 +352,34 @@ def test_make_test_runs_every_stage_in_order_times_them_and_ci_runs_it():
         "lint": "bin/ruff check",
         "unit": "-m pytest tests -m",
         "nbval": "scripts/numeric_paths.py ci",
-        "book": "bin/jupyter-book build",
+        "pdf": "--builder pdflatex",
+        "book": "bin/jupyter-book build . --all",
         "browser": "-m pytest tests/browser",
     }
     where = [next(i for i, line in enumerate(output) if c in line) for c in stages.values()]
     assert where == sorted(where), dict(zip(stages, where, strict=True))
     timed = output[output.index("== stage times") + 1 :]
-    assert [line.split()[0] for line in timed[:7]] == [
-        *["install", "lint", "unit", "nbval", "book", "browser", "total"]
+    assert [line.split()[0] for line in timed[:8]] == [
+        *["install", "lint", "unit", "nbval", "pdf", "book", "browser", "total"]
     ]
     ci = (REPO / ".ci" / "run").read_text()
     assert "set -euo pipefail" in ci and re.search(r"^make test$", ci, re.M)
+
+
+def test_make_pdf_builds_offline_with_xelatex_and_checks_the_pdf():
+    steps = dry_run("-o", ".venv/.installed", "pdf")
+    stale = next(i for i, s in enumerate(steps) if "scripts/notebooks.py check" in s)
+    build = next(i for i, s in enumerate(steps) if "--builder pdflatex" in s)
+    check = next(i for i, s in enumerate(steps) if "pytest tests/test_pdf.py -m pdf" in s)
+    assert stale < build < check and "--warningiserror" in steps[build]
+    install = next(s for s in steps if "apt-get install" in s)
+    assert "CI" in install and "texlive-xetex" in install and "xindy" in install
+    assert CONFIG["latex"]["latex_engine"] == "xelatex"
+    assert CONFIG["sphinx"]["config"]["book_pdf"].endswith(
+        CONFIG["latex"]["latex_documents"]["targetname"].replace(".tex", ".pdf")
+    )
+    unit = next(s for s in dry_run("-o", ".venv/.installed", "unit") if "-m pytest" in s)
+    assert "not pdf" in unit  # the PDF's checks run in the pdf stage, after the build
 
 
 def test_lint_checks_the_github_workflows():

@@ -132,9 +132,18 @@ class Explorer(widgets.VBox):
         self.add_class(f"snn-explorer-box-{name}")
         self.links = links  # the jslinks that tie controls to the view, in the browser
         self._summary = summary
+        self.explorer_name = name
 
     def __repr__(self) -> str:
         return self._summary
+
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The widget view, and the same explorer as a static figure for the PDF (``paper.py``)."""
+        from .paper import figure_pdf  # matplotlib is imported only when an explorer is shown
+
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["application/pdf"] = figure_pdf(self)
+        return bundle
 
 
 # ipywidgets' sliders (noUiSlider) put role="slider" on a handle that their visible label, a

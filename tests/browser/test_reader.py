@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import posixpath
 import re
 from html.parser import HTMLParser
@@ -250,3 +251,21 @@ def test_page_weight(browser, base_url, book_html):
     print("\n".join(lines))
     heaviest, (size, _) = table[0]
     assert size <= PAGE_WEIGHT_BUDGET, f"{heaviest} loads {size / 1e6:.1f} MB"
+
+
+def test_every_page_links_the_books_pdf_when_it_is_built(book_html):
+    """``make pdf`` then ``make book`` (the order of ``make test``): the PDF is in the site and
+    every page's download menu links it (course/_book_pdf.py)."""
+    pdf = REPO / CONFIG["sphinx"]["config"]["book_pdf"]
+    if not pdf.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{pdf.relative_to(REPO)} not built: make test runs make pdf first")
+        pytest.skip("no PDF: make pdf, then make book, to link it")
+    assert (book_html / pdf.name).read_bytes() == pdf.read_bytes()
+    sources = book_html / "_sources"
+    pages = [p.relative_to(sources) for p in sources.rglob("*") if p.suffix in (".ipynb", ".md")]
+    assert len(pages) >= 10
+    for source in pages:
+        page = source.with_suffix(".html").as_posix()
+        link = "../" * page.count("/") + pdf.name
+        assert link in links(book_html / page).hrefs, f"{page}: no link to {pdf.name}"
