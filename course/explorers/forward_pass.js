@@ -17,7 +17,7 @@ function legend(colors) {
   return [
     { label: "positive weight", color: colors.blue },
     { label: "negative weight", color: colors.orange, dash: [6, 4] },
-    { label: "active (darker = larger)", shape: "disc", color: colors.blue },
+    { label: "active (stronger = larger)", shape: "disc", color: colors.blue },
     { label: "off (ReLU = 0)", shape: "ring" },
   ];
 }
@@ -69,7 +69,7 @@ function drawEdges(ctx, lay, data, on) {
   }
 }
 
-// A neuron: filled by its output (darker = larger; the output neuron blue or orange by sign),
+// A neuron: filled by its output (stronger colour = larger; the output neuron blue or orange by sign),
 // hollow and dashed when its ReLU is off.
 function drawNode(ctx, x, y, value, on, l, data) {
   const t = ctx.theme;

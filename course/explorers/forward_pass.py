@@ -125,8 +125,8 @@ def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
     view, links = linked_view(ForwardPassView, _payload(table, INPUT_GRID), sources)
     text = (
         "A fixed, seeded 2→4→4→1 ReLU network (scratchnn.MLP, float64). Each circle shows the "
-        "neuron's output; the darker the fill, the larger (the output neuron: blue if positive, "
-        "orange if negative). A hollow grey circle with a dashed "
+        "neuron's output; the stronger its colour, the larger (the output neuron: blue if "
+        "positive, orange if negative). A hollow grey circle with a dashed "
         "outline is a ReLU that is off (output 0, gradient 0): the edges leaving it are faded "
         "because they carry nothing. Edge thickness is |w|; positive weights are solid blue, "
         "negative ones dashed orange. Every number is scratchnn's forward pass at that input."

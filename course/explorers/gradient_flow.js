@@ -89,7 +89,13 @@ function drawBars(ctx, lay, data, probe, missing) {
   drawLogBars(ctx, grad, probe.grad, missing ? faint : colors.sky);
   if (!missing) return;
   for (const panel of [act, grad]) {
-    missing.forEach((text, k) => drawText(ctx, text, panel.box[0] + 8, panel.box[1] + 14 + 16 * k, { font: k ? FONT : TITLE_FONT }));
+    const [left, top, right] = panel.box;
+    ctx.save();
+    ctx.globalAlpha = 0.85; // the words stay legible over a tall bar
+    ctx.fillStyle = ctx.theme.plot;
+    ctx.fillRect(left + 1, top + 1, right - left - 2, 38);
+    ctx.restore();
+    missing.forEach((text, k) => drawText(ctx, text, left + 8, top + 13 + 16 * k, { font: k ? FONT : TITLE_FONT }));
   }
 }
 
