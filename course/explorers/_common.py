@@ -1,18 +1,20 @@
 """What the explorers share: the slider grid, rounding for display, the view and box classes.
 
 How an explorer works: Python computes every number the reader can see, with ``scratchnn``, at
-every position a control can take (a grid that matches the slider's min, max and step), and hands
-the table to a small ``anywidget`` view. The view's JavaScript only draws and looks values up.
-The controls are ordinary ipywidgets tied to the view with ``jslink``, so the page reacts in the
-browser with no Python kernel: it works in the static HTML book.
+every position a control can take (a grid that matches the slider's min, max and step, or every
+combination of the choices declared in ``_axes.Axes``), and hands the table to a small
+``anywidget`` view. The view's JavaScript only draws and looks values up. The controls are
+ordinary ipywidgets tied to the view with ``jslink``, so the page reacts in the browser with no
+Python kernel: it works in the static HTML book.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anywidget
 import ipywidgets as widgets
@@ -22,6 +24,7 @@ import traitlets
 from ..plotting import OKABE_ITO
 
 _HERE = Path(__file__).parent
+F64 = torch.float64  # every explorer computes in float64: its digits are printed
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Grid:
 
     def tensor(self) -> torch.Tensor:
         """(n,) float64."""
-        return torch.tensor(self.values(), dtype=torch.float64)
+        return torch.tensor(self.values(), dtype=F64)
 
     def index(self, value: float) -> int:
         """The grid index nearest to ``value`` (clamped to the grid)."""
@@ -53,6 +56,11 @@ class Grid:
 
     def to_json(self) -> dict[str, float | int]:
         return {"lo": self.lo, "hi": self.hi, "step": self.step, "n": self.n}
+
+    @classmethod
+    def from_json(cls, block: dict) -> Grid:
+        """The grid a payload's ``to_json`` block describes."""
+        return cls(block["lo"], block["hi"], block["step"])
 
     def slider(self, description: str, value: float, css_class: str) -> widgets.FloatSlider:
         """A FloatSlider whose positions are exactly this grid's points."""
@@ -65,30 +73,46 @@ class Grid:
             description=description,
             readout_format=f".{decimals}f",
             continuous_update=True,
-            layout=widgets.Layout(width="min(100%, 420px)"),
         )
         slider.add_class(css_class)
         return slider
 
 
-def rounded(values: torch.Tensor, decimals: int) -> list:
-    """A tensor's values rounded to the digits the view prints, as (nested) Python lists.
+def round_decimals(values: torch.Tensor, decimals: int) -> list | float:
+    """A tensor's values rounded to ``decimals`` decimals (what the view prints), as (nested)
+    Python lists.
 
     The view prints ``value.toFixed(decimals)``, which shows a value already rounded in Python
     exactly as Python's ``f"{value:.{decimals}f}"`` would. ``+ 0.0`` turns −0.0 into 0.0.
+    (``course.book.rounded`` is another rounding: to significant digits, for the prose.)
     """
     if values.ndim == 0:
         return round(values.item(), decimals) + 0.0
-    return [rounded(v, decimals) for v in values]
+    return [round_decimals(v, decimals) for v in values]
+
+
+# The shared JavaScript, in the order each file needs the ones before it.
+SHARED_JS = ("plot.js", "view.js")
+LEARNING_JS = (*SHARED_JS, "packing.js", "learning.js")
 
 
 def bundle(*names: str) -> str:
-    """The view's JavaScript: the shared helpers (``plot.js``) followed by the explorer's file.
+    """The view's JavaScript: the shared files ``names[:-1]``, then the explorer's own file.
 
     anywidget loads a view as one ES module from a string, so a view cannot ``import`` a sibling
-    file; joining the files keeps the helpers in one place instead of copies in every view.
+    file. Each shared file runs in its own scope and exports what it offers into one namespace,
+    ``snn`` (its last line, ``Object.assign(snn, {...})``); the explorer's file reads from it.
     """
-    return "\n".join((_HERE / name).read_text() for name in names)
+    *shared, own = names
+    return f"{namespace(*shared)}\n// ---- {own}\n{(_HERE / own).read_text()}"
+
+
+def namespace(*names: str) -> str:
+    """JavaScript that defines ``snn`` and runs each shared file ``names`` into it, in order."""
+    parts = ["const snn = {};"]
+    for name in names:
+        parts.append(f"// ---- {name}\n((snn) => {{\n{(_HERE / name).read_text()}}})(snn);")
+    return "\n".join(parts)
 
 
 class ExplorerView(anywidget.AnyWidget):
@@ -122,10 +146,19 @@ def linked_view(
 
 
 class Explorer(widgets.VBox):
-    """Controls, view and caption in one box, with a repr that never changes between runs."""
+    """Controls, view and caption in one box, with a repr that never changes between runs.
+
+    ``view`` and ``data`` are the view and its payload; ``lookup(**setting)`` is what the view
+    shows at a setting (each explorer documents its keys), for a chapter's prose and the tests.
+    """
 
     def __init__(
-        self, children: list[widgets.Widget], links: list, summary: str, name: str
+        self,
+        children: list[widgets.Widget],
+        links: list,
+        summary: str,
+        name: str,
+        lookup: Callable[..., Any] | None = None,
     ) -> None:
         super().__init__(children=children)
         self.add_class("snn-explorer-box")
@@ -133,6 +166,27 @@ class Explorer(widgets.VBox):
         self.links = links  # the jslinks that tie controls to the view, in the browser
         self._summary = summary
         self.explorer_name = name
+        self._lookup = lookup
+
+    @property
+    def controls(self) -> list[widgets.Widget]:
+        """The controls, in the order the reader sees them."""
+        return [c for c in self.children[0].children if not isinstance(c, anywidget.AnyWidget)]
+
+    @property
+    def view(self) -> ExplorerView:
+        return self.children[1]
+
+    @property
+    def data(self) -> dict:
+        """The view's payload: every number it can show."""
+        return self.view.data
+
+    def lookup(self, **setting: Any) -> Any:
+        """What the view shows at ``setting`` (keyword names: the explorer's controls)."""
+        if self._lookup is None:
+            raise TypeError(f"{self._summary}: this explorer has no lookup")
+        return self._lookup(self.data, **setting)
 
     def __repr__(self) -> str:
         return self._summary
@@ -144,72 +198,6 @@ class Explorer(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["application/pdf"] = figure_pdf(self)
         return bundle
-
-
-# ipywidgets' sliders (noUiSlider) put role="slider" on a handle that their visible label, a
-# <label> element, does not name: a screen reader announces "slider" and nothing else (axe's rule
-# aria-input-field-name, a serious WCAG 2 violation). This view, hidden in each row of controls,
-# points every such handle (and any input or select left unnamed) at the label the reader sees,
-# in the browser, as the controls are drawn; it also gives every control a visible focus ring,
-# which ipywidgets' style removes (outline: none).
-_CONTROL_NAMES_JS = """
-function nameControls(row) {
-  for (const widget of row.querySelectorAll(".widget-inline-hbox")) {
-    const label = widget.querySelector(":scope > label.widget-label");
-    if (!label || !label.textContent.trim()) continue;
-    for (const control of widget.querySelectorAll('[role="slider"], input, select')) {
-      const named = control.getAttribute("aria-label") || control.getAttribute("aria-labelledby")
-        || (control.labels && control.labels.length);
-      if (named) continue;
-      if (!label.id) {
-        let n = 0;
-        while (document.getElementById(`snn-control-label-${n}`)) n += 1;
-        label.id = `snn-control-label-${n}`;
-      }
-      control.setAttribute("aria-labelledby", label.id);
-    }
-  }
-}
-
-function render({ el }) {
-  el.hidden = true;
-  const start = () => {
-    const row = el.parentElement;  // the row of controls, once this view is in it
-    if (!row) return void requestAnimationFrame(start);
-    nameControls(row);
-    new MutationObserver(() => nameControls(row)).observe(row, { childList: true, subtree: true });
-  };
-  start();
-}
-
-export default { render };
-"""
-
-_CONTROL_FOCUS_CSS = """
-.snn-explorer-box .widget-inline-hbox :is(.noUi-handle, .widget-readout, select, input,
-    button):focus-visible {
-  outline: 2px solid #0072b2 !important;
-  outline-offset: 2px;
-}
-"""
-
-
-class ControlNames(anywidget.AnyWidget):
-    """Gives every control of its row an accessible name and a focus ring (see above); shows
-    nothing."""
-
-    _esm = _CONTROL_NAMES_JS
-    _css = _CONTROL_FOCUS_CSS
-
-    def __repr__(self) -> str:  # anywidget's default repr holds a memory address
-        return "ControlNames()"
-
-
-def controls(*children: widgets.Widget) -> widgets.HBox:
-    """The explorer's controls in a row that wraps onto more lines on a narrow screen, each named
-    for screen readers by its visible label (``ControlNames``)."""
-    names = ControlNames(layout=widgets.Layout(display="none"))
-    return widgets.HBox([*children, names], layout=widgets.Layout(flex_flow="row wrap"))
 
 
 def caption(html: str) -> widgets.HTML:

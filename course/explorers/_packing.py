@@ -2,8 +2,9 @@
 
 A heatmap of 24 × 24 probabilities for each of 2,000 frames would be megabytes of JSON numbers.
 Here each value becomes an integer *level* and each level one or two characters of the URL-safe
-base-64 alphabet, which JSON stores as they are (no escapes). The view decodes a character back
-to its level with ``ALPHABET.indexOf`` (``learning.js``): a lookup, never arithmetic on the
+base-64 alphabet, which JSON stores as they are (no escapes). The view reads the characters back
+as levels with ``unpack`` in ``packing.js``, the one JavaScript decoder (a table from character
+to digit; a test runs it under node on bytes packed here): a lookup, never arithmetic on the
 library's numbers.
 
 Quantising is also what keeps the stored page machine-independent: two machines whose float64
@@ -41,7 +42,7 @@ def levels(
 
 
 def rounded_clear(values: torch.Tensor, decimals: int) -> list | float:
-    """``_common.rounded``, with every rounding edge moved off the exact decimal tie.
+    """``_common.round_decimals``, with every rounding edge moved off the exact decimal tie.
 
     A value computed from short decimals (a start at (−4, 1), a learning rate of 0.005) can be a
     tie such as 11.00545 exactly, which float noise in the last bit rounds either way. Rounding
@@ -72,7 +73,7 @@ def pack(ints: torch.Tensor, chars: int = 1) -> str:
 
 
 def unpack(text: str, chars: int = 1) -> list[int]:
-    """The inverse of ``pack``: what the view reads (used by the tests)."""
+    """The inverse of ``pack``, as ``packing.js`` reads it (used by the tests)."""
     values = []
     for start in range(0, len(text), chars):
         v = 0

@@ -2,17 +2,40 @@
 // to `digits`), saturated ("0"/"1" per grid point), threshold, ylim. Synced with the controls:
 // model.x (the slider) and model.index (the dropdown).
 
+const { fmt, makePanel, drawAxes, drawCurve, shadeRuns, drawMarkerLine, drawPoint } = snn;
+const { drawLegend, legendRows, gridIndex, makeFrame, runFrame, makeReadouts } = snn;
+
+const SHADE = "rgba(204, 121, 167, 0.25)";
+
+function layout(width, ctx, data) {
+  const labels = ["f(x)", "f\u2032(x)", `|f\u2032(x)| < ${data.threshold}`];
+  const rows = legendRows(ctx, labels, 16, width - 8);
+  const height = width < snn.NARROW ? 220 : 250;
+  const box = [56, 30, width - 16, 30 + height];
+  return { box, legendY: box[3] + 52, H: box[3] + 44 + 18 * rows };
+}
+
+function drawPlot(ctx, lay, data, a, i) {
+  const { colors } = ctx.theme;
+  const xs = data.x;
+  const panel = makePanel(lay.box, [data.grid.lo, data.grid.hi], data.ylim[a]);
+  drawAxes(ctx, panel, { title: data.labels[a], xlabel: "x", ylabel: "value" });
+  shadeRuns(ctx, panel, xs, data.saturated[a], SHADE);
+  drawCurve(ctx, panel, xs, data.f[a], { color: colors.blue });
+  drawCurve(ctx, panel, xs, data.df[a], { color: colors.vermillion, dash: [7, 4] });
+  drawMarkerLine(ctx, panel, xs[i]);
+  drawPoint(ctx, panel, xs[i], data.f[a][i], colors.blue, "disc");
+  drawPoint(ctx, panel, xs[i], data.df[a][i], colors.vermillion, "ring");
+  drawLegend(ctx, 16, lay.legendY, [
+    { label: "f(x)", color: colors.blue },
+    { label: "f\u2032(x)", color: colors.vermillion, dash: [7, 4] },
+    { label: `|f\u2032(x)| < ${data.threshold}`, fill: SHADE },
+  ], lay.box[2]);
+}
+
 function render({ model, el }) {
   const data = model.get("data");
-  const colors = model.get("palette");
-  const grid = data.grid;
-  const xs = data.x;
-  el.classList.add("snn-explorer");
-  el.dataset.explorer = "activation";
-
-  const W = 640;
-  const H = 330;
-  const { canvas, ctx } = makeCanvas(el, W, H, "Plot of the activation and its derivative");
+  const frame = makeFrame(el, "activation", "Plot of the activation and its derivative");
   const cells = makeReadouts(el, null, [
     ["x", "x"],
     ["f(x)", "f"],
@@ -20,53 +43,31 @@ function render({ model, el }) {
     [`saturated (|f\u2032(x)| < ${data.threshold})?`, "saturated"],
   ]);
 
-  const box = [60, 30, W - 16, H - 78];
-  function draw() {
+  function draw(ctx, lay) {
     const a = model.get("index");
-    const i = gridIndex(model.get("x"), grid);
-    const x = xs[i];
-    const f = data.f[a];
-    const df = data.df[a];
-    const panel = makePanel(box, [grid.lo, grid.hi], data.ylim[a]);
-
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, W, H);
-    shadeRuns(ctx, panel, xs, data.saturated[a], "rgba(204, 121, 167, 0.18)");
-    drawAxes(ctx, panel, { title: data.labels[a], xlabel: "x", ylabel: "value" });
-    drawCurve(ctx, panel, xs, f, { color: colors.blue });
-    drawCurve(ctx, panel, xs, df, { color: colors.vermillion, dash: [7, 4] });
-    drawMarkerLine(ctx, panel, x);
-    drawPoint(ctx, panel, x, f[i], colors.blue, "disc");
-    drawPoint(ctx, panel, x, df[i], colors.vermillion, "ring");
-    drawLegend(ctx, 60, H - 16, [
-      { label: "f(x)", color: colors.blue },
-      { label: "f\u2032(x)", color: colors.vermillion, dash: [7, 4] },
-      { label: `|f\u2032(x)| < ${data.threshold}`, fill: "rgba(204, 121, 167, 0.30)" },
-    ]);
-
+    const i = gridIndex(model.get("x"), data.grid);
+    drawPlot(ctx, lay, data, a, i);
     const saturated = data.saturated[a][i] === "1";
-    cells.x.textContent = fmt(x, 2);
-    cells.f.textContent = fmt(f[i], data.digits);
-    cells.df.textContent = fmt(df[i], data.digits);
+    const [x, f, df] = [fmt(data.x[i], 2), fmt(data.f[a][i], data.digits), fmt(data.df[a][i], data.digits)];
+    cells.x.textContent = x;
+    cells.f.textContent = f;
+    cells.df.textContent = df;
     cells.saturated.textContent = saturated ? "yes" : "no";
-    el.dataset.x = String(x);
+    el.dataset.x = String(data.x[i]);
     el.dataset.activation = data.names[a];
-    canvas.setAttribute(
-      "aria-label",
-      `${data.labels[a]} at x = ${fmt(x, 2)}: f(x) = ${fmt(f[i], data.digits)}, ` +
-        `f\u2032(x) = ${fmt(df[i], data.digits)}${saturated ? ", saturated" : ""}`,
-    );
+    const state = `${data.labels[a]} at x = ${x}: f(x) = ${f}, f\u2032(x) = ${df}`;
+    frame.canvas.setAttribute("aria-label", state + (saturated ? ", saturated" : ""));
   }
 
-  // Only x matters for dragging, so any y-range will do for this panel.
-  const panels = [makePanel(box, [grid.lo, grid.hi], [0, 1])];
-  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "x", grid));
-  const stopListening = onChanges(model, ["x", "index"], draw);
-  draw();
-  return () => {
-    stopDrag();
-    stopListening();
-  };
+  return runFrame(frame, {
+    model,
+    el,
+    names: ["x", "index"],
+    layout: (width, ctx) => layout(width, ctx, data),
+    draw,
+    // Only x matters for dragging, so any y-range will do for this panel.
+    drag: { key: "x", grid: data.grid, panels: (lay) => [makePanel(lay.box, [data.grid.lo, data.grid.hi], [0, 1])] },
+  });
 }
 
 export default { render };

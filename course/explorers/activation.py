@@ -21,7 +21,17 @@ import traitlets
 from scratchnn import activations as registry
 from scratchnn.activations import Activation
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
+from ._axes import controls
+from ._common import (
+    SHARED_JS,
+    Explorer,
+    ExplorerView,
+    Grid,
+    bundle,
+    caption,
+    linked_view,
+    round_decimals,
+)
 
 X_GRID = Grid(-5.0, 5.0, 0.05)
 SATURATION = 0.1  # |f′| below this counts as saturated: the gradient is cut ten-fold or more
@@ -83,8 +93,8 @@ def _payload(table: ActivationTable, grid: Grid) -> dict:
         "x": grid.values(),
         "names": table.names,
         "labels": table.labels,
-        "f": rounded(table.f, DIGITS),
-        "df": rounded(table.df, DIGITS),
+        "f": round_decimals(table.f, DIGITS),
+        "df": round_decimals(table.df, DIGITS),
         "saturated": ["".join("1" if s else "0" for s in row) for row in table.saturated.tolist()],
         "threshold": SATURATION,
         "digits": DIGITS,
@@ -95,7 +105,7 @@ def _payload(table: ActivationTable, grid: Grid) -> dict:
 class ActivationView(ExplorerView):
     """Canvas plot of f and f′ with the saturated region shaded, and the readouts at x."""
 
-    _esm = bundle("plot.js", "activation.js")
+    _esm = bundle(*SHARED_JS, "activation.js")
     x = traitlets.Float(0.0).tag(sync=True)
     index = traitlets.Int(0).tag(sync=True)
 
@@ -112,7 +122,8 @@ def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> Explorer
     sources = {"index": (dropdown, "index"), "x": (slider, "value")}
     view, links = linked_view(ActivationView, _payload(table, X_GRID), sources)
     text = (
-        "Drag the slider, or the dashed line on the plot. Solid: f(x); dashed: f′(x). Shaded: "
+        "Drag the x slider, or drag across the plot: the dashed line follows. Solid: f(x); "
+        "dashed: f′(x). Shaded: "
         f"|f′(x)| &lt; {SATURATION}, where a unit passes back a tenth of the gradient or less "
         "(Leaky ReLU's slope 0.01 counts: small, but never zero). Every number is scratchnn's "
         "forward and backward at that x."
@@ -122,4 +133,18 @@ def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> Explorer
         f"step {X_GRID.step})"
     )
     row = controls(dropdown, slider)
-    return Explorer([row, view, caption(text)], links, summary, "activation")
+    return Explorer([row, view, caption(text)], links, summary, "activation", lookup)
+
+
+def lookup(data: dict, activation: str, x: float) -> dict:
+    """What the view shows for ``activation`` (a registry name) at ``x``: ``{"x", "f", "df",
+    "saturated"}``, rounded as printed."""
+    if activation not in data["names"]:
+        raise ValueError(f"activation: expected one of {data['names']}, got {activation!r}")
+    a, i = data["names"].index(activation), Grid.from_json(data["grid"]).index(x)
+    return {
+        "x": data["x"][i],
+        "f": data["f"][a][i],
+        "df": data["df"][a][i],
+        "saturated": data["saturated"][a][i] == "1",
+    }

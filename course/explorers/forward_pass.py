@@ -22,7 +22,18 @@ import traitlets
 from scratchnn.activations import ReLU
 from scratchnn.mlp import MLP
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
+from ._axes import controls
+from ._common import (
+    F64,
+    SHARED_JS,
+    Explorer,
+    ExplorerView,
+    Grid,
+    bundle,
+    caption,
+    linked_view,
+    round_decimals,
+)
 
 DIMS = [2, 4, 4, 1]
 SEED = 7  # chosen so that every hidden unit is active on part of the grid and off on the rest
@@ -34,9 +45,9 @@ DIGITS = 3  # decimals printed for each neuron's output
 def forward_pass_network() -> MLP:
     """The explorer's network, the same on every call (seeded, float64)."""
     generator = torch.Generator().manual_seed(SEED)
-    net = MLP(DIMS, "relu", generator=generator, dtype=torch.float64)
+    net = MLP(DIMS, "relu", generator=generator, dtype=F64)
     for layer in net.layers[0::2]:  # the Linear layers
-        layer.b = BIAS_STD * torch.randn(layer.b.shape, generator=generator, dtype=torch.float64)
+        layer.b = BIAS_STD * torch.randn(layer.b.shape, generator=generator, dtype=F64)
     return net
 
 
@@ -86,9 +97,9 @@ def _payload(table: ForwardTable, grid: Grid) -> dict:
     return {
         "grid": grid.to_json(),
         "dims": DIMS,
-        "weights": [rounded(W, 4) for W in table.weights],
+        "weights": [round_decimals(W, 4) for W in table.weights],
         # Flat, row-major: unit u of layer l at grid input k = i·n + j is entry k·width + u.
-        "outputs": [rounded(out.reshape(-1), DIGITS) for out in table.outputs],
+        "outputs": [round_decimals(out.reshape(-1), DIGITS) for out in table.outputs],
         "active": [
             "".join("1" if a else "0" for a in act.reshape(-1).tolist()) for act in table.active
         ],
@@ -100,7 +111,7 @@ def _payload(table: ForwardTable, grid: Grid) -> dict:
 class ForwardPassView(ExplorerView):
     """The network drawing and the layer outputs for the input (x1, x2)."""
 
-    _esm = bundle("plot.js", "forward_pass.js")
+    _esm = bundle(*SHARED_JS, "forward_pass.js")
     x1 = traitlets.Float(0.0).tag(sync=True)
     x2 = traitlets.Float(0.0).tag(sync=True)
 
@@ -114,8 +125,8 @@ def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
     view, links = linked_view(ForwardPassView, _payload(table, INPUT_GRID), sources)
     text = (
         "A fixed, seeded 2→4→4→1 ReLU network (scratchnn.MLP, float64). Each circle shows the "
-        "neuron's output; the darker the fill, the larger (the output neuron: blue if positive, "
-        "orange if negative). A hollow grey circle with a dashed "
+        "neuron's output; the stronger its colour, the larger (the output neuron: blue if "
+        "positive, orange if negative). A hollow grey circle with a dashed "
         "outline is a ReLU that is off (output 0, gradient 0): the edges leaving it are faded "
         "because they carry nothing. Edge thickness is |w|; positive weights are solid blue, "
         "negative ones dashed orange. Every number is scratchnn's forward pass at that input."
@@ -125,4 +136,13 @@ def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
         f"x1, x2 from {INPUT_GRID.lo} to {INPUT_GRID.hi} step {INPUT_GRID.step})"
     )
     row = controls(slider1, slider2)
-    return Explorer([row, view, caption(text)], links, summary, "forward-pass")
+    return Explorer([row, view, caption(text)], links, summary, "forward-pass", lookup)
+
+
+def lookup(data: dict, x1: float, x2: float) -> list[list[float]]:
+    """What the view shows at input (x1, x2): each layer's outputs after the input, rounded as
+    printed, ``[[h1 units], [h2 units], [output]]``."""
+    grid = Grid.from_json(data["grid"])
+    k = grid.index(x1) * grid.n + grid.index(x2)
+    widths = DIMS[1:]
+    return [flat[k * w : (k + 1) * w] for flat, w in zip(data["outputs"], widths, strict=True)]

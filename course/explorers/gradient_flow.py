@@ -36,20 +36,32 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from scratchnn import Activation, BatchNorm1d, Linear, Sequential, SoftmaxCELoss, get_activation
-from scratchnn.activations import ACTIVATIONS as REGISTRY
+from scratchnn import (
+    ACTIVATIONS,
+    Activation,
+    BatchNorm1d,
+    Linear,
+    Sequential,
+    SoftmaxCELoss,
+    get_activation,
+)
 from scratchnn.data import batches, digits_dataset
 from scratchnn.layer import Layer
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view
+from ._axes import Axes, Axis, controls
+from ._common import F64, LEARNING_JS, Explorer, ExplorerView, bundle, caption, linked_view
 from ._packing import rounded_clear
 
-F64 = torch.float64
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "gelu")
-ACTIVATION_LABELS = {a: REGISTRY[a].label for a in ACTIVATIONS}  # the registry's: "ReLU"
+COMPARED = ("sigmoid", "tanh", "relu", "gelu")  # the activations compared, from the registry
 INITS = ("xavier", "he")
-INIT_LABELS = {"xavier": "Xavier", "he": "He"}
 SCALES = (0.5, 0.75, 1.0, 1.5, 2.0)
+# The explorer's contract: its controls, settings, run index and the payload's axes block.
+AXES = Axes(
+    Axis("activation", "activation", COMPARED, tuple(ACTIVATIONS[a].label for a in COMPARED)),
+    Axis("init", "init", INITS, ("Xavier", "He")),
+    Axis("scale", "scale s", SCALES),
+    Axis("batchnorm", "BatchNorm", (False, True), ("off", "on")),
+)
 DEPTH, WIDTH, N_CLASSES = 12, 32, 10
 EPOCHS, LR, BATCH = 3, 0.1, 128
 PROBE_ROWS = 256
@@ -167,9 +179,7 @@ def flow_run(
 
 def settings() -> list[tuple[str, str, float, bool]]:
     """Every (activation, init, scale, batchnorm), in the payload's order."""
-    return [
-        (a, i, s, bn) for a in ACTIVATIONS for i in INITS for s in SCALES for bn in (False, True)
-    ]
+    return AXES.settings()
 
 
 def sig(value: float, digits: int = SIGNIFICANT) -> float:
@@ -206,9 +216,7 @@ def flow_payload(runs: list[FlowRun] | None = None) -> dict:
     runs = flow_runs() if runs is None else runs
     values = [v for run in runs for p in run.probes for v in p.rms + p.grad if v > 0]
     return {
-        "activations": [ACTIVATION_LABELS[a] for a in ACTIVATIONS],
-        "inits": [INIT_LABELS[i] for i in INITS],
-        "scales": list(SCALES),
+        "axes": AXES.to_json(),
         "epochs": EPOCHS,
         "depth": DEPTH,
         # The bars' common log axis: whole decades around every value shown.
@@ -232,32 +240,28 @@ def flow_payload(runs: list[FlowRun] | None = None) -> dict:
     }
 
 
+def lookup(data: dict, **setting) -> dict:
+    """The stored run of one setting (keywords activation, init, scale, batchnorm), as the view
+    shows it: ``{"probes": [after k epochs: {"rms", "grad", "loss", "act_ratio",
+    "grad_ratio"}], "chaotic": bool, "diverged": None or {"epoch", "step", "loss"}}``; the ratios
+    are text, as the readouts print them."""
+    return data["runs"][AXES.index(**setting)]
+
+
 def flow_of(explorer: Explorer, activation: str, init: str, scale: float, batchnorm: bool) -> dict:
-    """The stored run of one setting (as the view shows it), for a chapter's prose.
-
-    explorer: a ``gradient_flow_explorer()``. Returns ``{"probes": [after k epochs: {"rms",
-    "grad", "loss", "act_ratio", "grad_ratio"}], "chaotic": bool, "diverged": None or {"epoch",
-    "step", "loss"}}``; the ratios are text, as the readouts print them.
-    """
-    index = run_index(
-        ACTIVATIONS.index(activation), INITS.index(init), SCALES.index(scale), batchnorm
-    )
-    return explorer.children[1].data["runs"][index]
-
-
-def run_index(activation: int, init: int, scale: int, batchnorm: bool) -> int:
-    """Where a setting's run sits in ``payload['runs']``."""
-    return ((activation * len(INITS) + init) * len(SCALES) + scale) * 2 + int(batchnorm)
+    """``explorer.lookup`` with the setting in ``settings()`` order, for a chapter's prose."""
+    return explorer.lookup(activation=activation, init=init, scale=scale, batchnorm=batchnorm)
 
 
 class GradientFlowView(ExplorerView):
     """Per-layer bars of activation RMS and ‖∂L/∂W‖ on log axes, and the ratio readouts."""
 
-    _esm = bundle("plot.js", "learning.js", "gradient_flow.js")
+    _esm = bundle(*LEARNING_JS, "gradient_flow.js")
+    # One trait per axis of AXES (the chosen index), and the epoch.
     activation = traitlets.Int(0).tag(sync=True)
     init = traitlets.Int(0).tag(sync=True)
     scale = traitlets.Int(0).tag(sync=True)
-    batchnorm = traitlets.Bool(False).tag(sync=True)
+    batchnorm = traitlets.Int(0).tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
 
 
@@ -268,48 +272,25 @@ def gradient_flow_explorer(
     batchnorm: bool = False,
     epoch: int = 0,
 ) -> Explorer:
-    """Activation, initialisation, scale, BatchNorm and training-progress controls."""
-    pick_act = widgets.Dropdown(
-        options=[(ACTIVATION_LABELS[a], i) for i, a in enumerate(ACTIVATIONS)],
-        value=ACTIVATIONS.index(activation),
-        description="activation",
-        style={"description_width": "initial"},
-    )
-    pick_act.add_class("snn-control-activation")
-    pick_init = widgets.Dropdown(
-        options=[(INIT_LABELS[i], k) for k, i in enumerate(INITS)],
-        value=INITS.index(init),
-        description="init",
-    )
-    pick_init.add_class("snn-control-init")
-    pick_scale = widgets.SelectionSlider(
-        options=[(f"{s:g}", k) for k, s in enumerate(SCALES)],
-        value=SCALES.index(scale),
-        description="scale s",
-    )
-    pick_scale.add_class("snn-control-scale")
-    pick_bn = widgets.Checkbox(value=batchnorm, description="BatchNorm", indent=False)
-    pick_bn.add_class("snn-control-batchnorm")
+    """A control per axis of AXES (activation, init, scale, BatchNorm) and an epochs slider."""
+    start = {"activation": activation, "init": init, "scale": scale, "batchnorm": batchnorm}
+    picks = dict(AXES.controls(start))
     epochs = widgets.IntSlider(value=epoch, min=0, max=EPOCHS, step=1, description="epochs")
     epochs.add_class("snn-control-epoch")
-    sources = {
-        "activation": (pick_act, "index"),
-        "init": (pick_init, "index"),
-        "scale": (pick_scale, "index"),
-        "batchnorm": (pick_bn, "value"),
-        "epoch": (epochs, "value"),
-    }
+    sources = {name: (control, "index") for name, control in picks.items()}
+    sources["epoch"] = (epochs, "value")
     view, links = linked_view(GradientFlowView, flow_payload(), sources)
     text = (
         f"{DEPTH} hidden layers of width {WIDTH} on the digits (scratchnn, float64). Left: the "
         "RMS of each hidden layer's output; right: ‖∂L/∂W‖ of each Linear layer (13 is the "
         f"output layer), both on a log scale, measured on {PROBE_ROWS} training rows. 'epochs' "
         f"0 is the initialisation; k is after k epochs of SGD (learning rate {LR}, batches of "
-        f"{BATCH}). The scale s multiplies every initial weight."
+        f"{BATCH}). The scale s multiplies every initial weight. A run that diverged, or was not "
+        "trained, shows its last measured bars greyed, and says why."
     )
     summary = (
         f"GradientFlowExplorer({len(settings())} networks of {DEPTH} hidden layers, "
         f"{EPOCHS} epochs each)"
     )
-    row = controls(pick_act, pick_init, pick_scale, pick_bn, epochs)
-    return Explorer([row, view, caption(text)], links, summary, "gradient-flow")
+    row = controls(*picks.values(), epochs)
+    return Explorer([row, view, caption(text)], links, summary, "gradient-flow", lookup)

@@ -26,7 +26,17 @@ import traitlets
 
 from scratchnn.losses import BCELoss, HuberLoss, Loss, MAELoss, MSELoss
 
-from ._common import Explorer, ExplorerView, Grid, bundle, caption, controls, linked_view, rounded
+from ._axes import controls
+from ._common import (
+    SHARED_JS,
+    Explorer,
+    ExplorerView,
+    Grid,
+    bundle,
+    caption,
+    linked_view,
+    round_decimals,
+)
 
 EPS_GRID = Grid(-3.0, 3.0, 0.05)
 DELTA_GRID = Grid(0.1, 3.0, 0.1)
@@ -88,7 +98,7 @@ def loss_table(eps_grid: Grid = EPS_GRID, delta_grid: Grid = DELTA_GRID) -> Loss
 
 def _payload(table: LossTable, eps_grid: Grid, delta_grid: Grid) -> dict:
     def pair(rows: torch.Tensor) -> dict:
-        loss, grad = rounded(rows[0], DIGITS), rounded(rows[1], DIGITS)
+        loss, grad = round_decimals(rows[0], DIGITS), round_decimals(rows[1], DIGITS)
         none = [None if v != v else v for v in loss]  # NaN (BCE's |ε| ≥ 1) -> null in JSON
         return {"loss": none, "grad": [None if v != v else v for v in grad]}
 
@@ -107,7 +117,7 @@ def _payload(table: LossTable, eps_grid: Grid, delta_grid: Grid) -> dict:
 class LossView(ExplorerView):
     """Loss and ``|dL/dε|`` plots of the four losses, and the readouts at ε."""
 
-    _esm = bundle("plot.js", "loss.js")
+    _esm = bundle(*SHARED_JS, "loss.js")
     eps = traitlets.Float(0.0).tag(sync=True)
     delta = traitlets.Float(1.0).tag(sync=True)
 
@@ -120,8 +130,9 @@ def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> Explorer:
     sources = {"eps": (eps_slider, "value"), "delta": (delta_slider, "value")}
     view, links = linked_view(LossView, _payload(table, EPS_GRID, DELTA_GRID), sources)
     text = (
-        "Drag ε, or the dashed line on either plot. One prediction, so the mean is that one "
-        "term. MSE, MAE and Huber: prediction ε, target 0. BCE takes a probability, so here ε is "
+        "Drag the ε slider, or drag across either plot: the dashed line follows. One "
+        "prediction, so the mean is that one term. MSE, MAE and Huber: prediction ε, target 0. "
+        "BCE takes a probability, so here ε is "
         "the probability error p − y (label y = 1 and p = 1 + ε for ε ≤ 0; y = 0 and p = ε for "
         "ε &gt; 0): L = −log(1 − |ε|), defined only for |ε| &lt; 1. Measured against the logit "
         "z instead, BCE's gradient is σ(z) − y = ε, never larger than 1. Every number is "
@@ -132,4 +143,13 @@ def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> Explorer:
         f"{EPS_GRID.step}; delta from {DELTA_GRID.lo} to {DELTA_GRID.hi} step {DELTA_GRID.step})"
     )
     row = controls(eps_slider, delta_slider)
-    return Explorer([row, view, caption(text)], links, summary, "loss")
+    return Explorer([row, view, caption(text)], links, summary, "loss", lookup)
+
+
+def lookup(data: dict, eps: float, delta: float = 1.0) -> dict:
+    """What the view shows at error ``eps`` (and Huber's ``delta``): ``{name: {"loss", "grad"}}``
+    for "mse", "mae", "huber", "bce", rounded as printed (None where BCE is undefined)."""
+    i = Grid.from_json(data["eps_grid"]).index(eps)
+    d = Grid.from_json(data["delta_grid"]).index(delta)
+    rows = {"mse": data["mse"], "mae": data["mae"], "huber": data["huber"][d], "bce": data["bce"]}
+    return {name: {"loss": r["loss"][i], "grad": r["grad"][i]} for name, r in rows.items()}

@@ -28,9 +28,19 @@ import traitlets
 from scratchnn.layer import Layer
 from scratchnn.optim import SGD, Adam, Momentum, Optimizer, RMSProp
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view, rounded
+from ._axes import Axes, Axis, controls
+from ._common import (
+    F64,
+    LEARNING_JS,
+    Explorer,
+    ExplorerView,
+    bundle,
+    caption,
+    linked_view,
+    round_decimals,
+)
 from ._packing import levels, pack, rounded_clear
-from .surfaces import F64, SURFACES, Surface
+from .surfaces import SURFACES, Surface
 
 OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "RMSProp", "Adam")
 USES_BETA = ("Momentum", "Nesterov", "Adam")
@@ -43,6 +53,15 @@ DIGITS = 4  # decimals of the loss readouts
 # of two puts 0 at a level's centre and every level edge at a decimal with 10 or more digits, so
 # a path through a short decimal (w₂ = 2.5 after two momentum steps) is never on an edge.
 COORD_LEVELS = 2048
+# The explorer's contract. The view draws the five optimizers together: their axis indexes the
+# runs but makes no control. SGD and RMSProp have no μ / β₁: their run at every beta is one
+# run, stored once (at the first beta) and referred to by its index at the others.
+AXES = Axes(
+    Axis("surface", "surface", tuple(s.name for s in SURFACES), tuple(s.label for s in SURFACES)),
+    Axis("optimizer", "optimizer", OPTIMIZERS, control=False),
+    Axis("lr", "learning rate", LRS),
+    Axis("beta", "μ / β₁", BETAS),
+)
 CONTOUR_GRID = 121
 CONTOUR_LEVELS = {
     "valley": [0.5, 2, 8, 32, 128, 512],
@@ -118,7 +137,8 @@ def contours(surface: Surface, n: int = CONTOUR_GRID) -> list[dict]:
     out = []
     for level in CONTOUR_LEVELS[surface.kind]:
         lines = generator.lines(level)
-        out.append({"level": level, "lines": [rounded(torch.from_numpy(ln), 2) for ln in lines]})
+        drawn = [round_decimals(torch.from_numpy(ln), 2) for ln in lines]
+        out.append({"level": level, "lines": drawn})
     return out
 
 
@@ -156,43 +176,45 @@ def _path_payload(surface: Surface, path: torch.Tensor, exit_step: int | None) -
 
 
 def paths_payload(tables: list[Paths] | None = None) -> dict:
-    """Everything the view shows; paths[surface][optimizer][lr index][beta index].
+    """Everything the view shows: each surface's drawing, and ``runs`` in ``AXES`` order.
 
     tables: ``surface_paths`` of each surface in SURFACES (computed when not given).
     """
     tables = [surface_paths(s) for s in SURFACES] if tables is None else tables
-    surfaces = []
+    surfaces, runs = [], []
     for surface, paths in zip(SURFACES, tables, strict=True):
-        table = {
-            name: [[_path_payload(surface, *run) for run in by_lr] for by_lr in paths[name]]
-            for name in OPTIMIZERS
-        }
         surfaces.append(
             {
                 "label": surface.label,
                 "box": list(surface.box),
                 "start": list(surface.start),
-                "minimum": rounded(torch.tensor(surface.minimum(), dtype=F64), 3),
+                "minimum": round_decimals(torch.tensor(surface.minimum(), dtype=F64), 3),
                 "contours": contours(surface),
-                "paths": table,
             }
         )
+        for name in OPTIMIZERS:
+            for by_beta in paths[name]:
+                for b in range(len(BETAS)):
+                    if name in USES_BETA or b == 0:
+                        runs.append(_path_payload(surface, *by_beta[b]))
+                    else:  # the same run for every beta: refer to the one stored at b = 0
+                        runs.append(len(runs) - b)
     return {
-        "optimizers": list(OPTIMIZERS),
-        "lrs": list(LRS),
-        "betas": list(BETAS),
+        "axes": AXES.to_json(),
         "steps": STEPS,
         "tol": TOL,
         "digits": DIGITS,
         "coord_levels": COORD_LEVELS,
         "surfaces": surfaces,
+        "runs": runs,
     }
 
 
 class OptimizerPathsView(ExplorerView):
     """Contours, the five paths up to the chosen step, and each optimizer's readouts."""
 
-    _esm = bundle("plot.js", "learning.js", "optimizer_paths.js")
+    _esm = bundle(*LEARNING_JS, "optimizer_paths.js")
+    # One trait per controlled axis of AXES (the chosen index), and the step.
     surface = traitlets.Int(0).tag(sync=True)
     lr = traitlets.Int(0).tag(sync=True)
     beta = traitlets.Int(0).tag(sync=True)
@@ -202,38 +224,17 @@ class OptimizerPathsView(ExplorerView):
 def optimizer_paths_explorer(
     surface: str = "valley", lr: float = 0.019, beta: float = 0.9, step: int = STEPS
 ) -> Explorer:
-    """A surface dropdown, learning-rate and μ/β₁ sliders, a step slider and ▶ Play."""
-    names = [s.name for s in SURFACES]
-    pick_surface = widgets.Dropdown(
-        options=[(s.label, i) for i, s in enumerate(SURFACES)],
-        value=names.index(surface),
-        description="surface",
-    )
-    pick_surface.add_class("snn-control-surface")
-    pick_lr = widgets.SelectionSlider(
-        options=[(f"{v:g}", i) for i, v in enumerate(LRS)],
-        value=LRS.index(lr),
-        description="learning rate",
-        style={"description_width": "initial"},
-    )
-    pick_lr.add_class("snn-control-lr")
-    pick_beta = widgets.SelectionSlider(
-        options=[(f"{v:g}", i) for i, v in enumerate(BETAS)],
-        value=BETAS.index(beta),
-        description="μ / β₁",
-    )
-    pick_beta.add_class("snn-control-beta")
+    """A control per controlled axis of AXES (surface, learning rate, μ / β₁), a step slider
+    and ▶ Play beside it."""
+    picks = dict(AXES.controls({"surface": surface, "lr": lr, "beta": beta}))
     steps = widgets.IntSlider(value=step, min=0, max=STEPS, step=1, description="step")
     steps.add_class("snn-control-step")
-    sources = {
-        "surface": (pick_surface, "index"),
-        "lr": (pick_lr, "index"),
-        "beta": (pick_beta, "index"),
-        "step": (steps, "value"),
-    }
+    sources = {name: (control, "index") for name, control in picks.items()}
+    sources["step"] = (steps, "value")
     view, links = linked_view(OptimizerPathsView, paths_payload(), sources)
     text = (
-        "Press ▶ Play or drag the step slider. All five optimizers start at ★ with the same "
+        "Press ▶ Play, drag the step slider, or drag across the loss plot (right; below on a "
+        "phone). All five optimizers start at ★ with the same "
         "learning rate; μ / β₁ is the momentum of Momentum and Nesterov and Adam's β₁ "
         "(RMSProp keeps α = 0.99, Adam β₂ = 0.999). + marks the minimum. A path that leaves "
         f"the square has diverged and is cut there (✕). 'Within {TOL}' is the first step at "
@@ -244,18 +245,19 @@ def optimizer_paths_explorer(
         f"OptimizerPathsExplorer({len(SURFACES)} surfaces, {len(OPTIMIZERS)} optimizers, "
         f"{len(LRS)} learning rates, {STEPS} steps)"
     )
-    row = controls(pick_surface, pick_lr, pick_beta, steps)
-    return Explorer([row, view, caption(text)], links, summary, "optimizer-paths")
+    row = controls(*picks.values(), steps)
+    return Explorer([row, view, caption(text)], links, summary, "optimizer-paths", lookup)
+
+
+def lookup(data: dict, **setting) -> dict:
+    """The stored path of one setting (keywords surface, optimizer, lr, beta; ``beta`` is any of
+    BETAS for SGD and RMSProp, which ignore it), as the view shows it: ``{"xy", "loss": per
+    step, rounded; "reached": first step within TOL or None; "exit": the step that left the
+    square or None}``."""
+    run = data["runs"][AXES.index(**setting)]
+    return data["runs"][run] if isinstance(run, int) else run
 
 
 def path_of(explorer: Explorer, surface: str, optimizer: str, lr: float, beta: float) -> dict:
-    """The stored path of one setting (as the view shows it), for a chapter's prose.
-
-    explorer: an ``optimizer_paths_explorer()``; surface: a name in SURFACES ("valley",
-    "valley45", "basins"). Returns ``{"xy", "loss": per step, rounded; "reached": first step
-    within TOL or None; "exit": the step that left the square or None}``. ``beta`` is ignored for
-    SGD and RMSProp.
-    """
-    index = [s.name for s in SURFACES].index(surface)
-    by_lr = explorer.children[1].data["surfaces"][index]["paths"][optimizer][LRS.index(lr)]
-    return by_lr[BETAS.index(beta)] if optimizer in USES_BETA else by_lr[0]
+    """``explorer.lookup`` with the setting in ``AXES`` order, for a chapter's prose."""
+    return explorer.lookup(surface=surface, optimizer=optimizer, lr=lr, beta=beta)

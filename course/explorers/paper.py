@@ -48,15 +48,9 @@ RC = {  # the book's plotting style (course.plotting), a little smaller for a pr
 }
 
 
-def view_of(explorer: widgets.Widget) -> widgets.Widget | None:
-    """The explorer's view (the widget holding ``data``), wherever it sits in the box."""
-    if hasattr(explorer, "data") and isinstance(explorer.data, dict):
-        return explorer
-    for child in getattr(explorer, "children", ()):
-        found = view_of(child)
-        if found is not None:
-            return found
-    return None
+def view_of(explorer: widgets.Widget) -> widgets.Widget:
+    """The explorer's view: the widget holding ``data``, every number it can show."""
+    return explorer.view
 
 
 # Drawings: (fig, data, state) -> None, each reading only the payload -------------------------

@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 import torch
 
-F64 = torch.float64
+from ._common import F64
+
 Dataset = Callable[..., tuple[torch.Tensor, torch.Tensor]]
 
 

@@ -1,56 +1,17 @@
-// Drawing helpers shared by the explorers. _common.bundle() puts this file in front of each
-// explorer's own file, so these functions are in scope there. Nothing here computes a number the
-// reader sees: values come from Python (scratchnn); this file only formats, places and draws.
+// Drawing helpers shared by the explorers (exported into the namespace `snn`, see _common.bundle).
+// Nothing here computes a number the reader sees: values come from Python (scratchnn); this file
+// only formats, places and draws. Colours come from ctx.theme (view.js: the book's light or dark
+// palette), never from constants, so that every drawing follows the reader's theme.
 
-const INK = "#222222";
-const MUTED = "#666666";
-const RULE = "#d9d9d9";
 const MINUS = "\u2212";
+const FONT = "12px sans-serif"; // no text in an explorer is smaller than 11 CSS px
+const TITLE_FONT = "bold 13px sans-serif";
 
 // A value from the data, already rounded in Python to `digits` decimals, as text.
 function fmt(value, digits) {
   if (value === null || value === undefined || Number.isNaN(value)) return "\u2014";
   const text = value.toFixed(digits);
   return text.startsWith("-") ? MINUS + text.slice(1) : text;
-}
-
-// The index of the grid point nearest to `value`: the lookup that replaces any computation.
-function gridIndex(value, grid) {
-  const i = Math.round((value - grid.lo) / grid.step);
-  return Math.min(grid.n - 1, Math.max(0, i));
-}
-
-function gridValue(i, grid) {
-  return Number((grid.lo + i * grid.step).toFixed(10));
-}
-
-// A drag callback for attachDrag: the grid point nearest to x becomes model[key], saved (and so
-// sent to the linked slider) only when it changes.
-function snapToGrid(model, key, grid) {
-  return (x) => {
-    const value = gridValue(gridIndex(x, grid), grid);
-    if (value !== model.get(key)) {
-      model.set(key, value);
-      model.save_changes();
-    }
-  };
-}
-
-// A canvas of `width` x `height` CSS pixels, sharp on high-density screens, scaling down with
-// its container. Returns the 2-D context in CSS-pixel units.
-function makeCanvas(parent, width, height, label) {
-  const canvas = document.createElement("canvas");
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(width * dpr);
-  canvas.height = Math.round(height * dpr);
-  canvas.className = "snn-canvas";
-  canvas.style.maxWidth = `${width}px`;
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", label);
-  parent.appendChild(canvas);
-  const ctx = canvas.getContext("2d");
-  ctx.scale(dpr, dpr);
-  return { canvas, ctx, width, height };
 }
 
 // A rectangular plot area mapping data ranges xr = [x0, x1], yr = [y0, y1] to pixels.
@@ -83,42 +44,41 @@ function tickText(t) {
   return text.startsWith("-") ? MINUS + text.slice(1) : text;
 }
 
-function drawAxes(ctx, p, { title, xlabel, ylabel }) {
+function line(ctx, x0, y0, x1, y1) {
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+}
+
+// The plot area's background, grid lines every ~70 px, tick labels, frame and titles.
+function drawAxes(ctx, p, titles) {
   const [left, top, right, bottom] = p.box;
+  const t = ctx.theme;
   ctx.save();
-  ctx.font = "12px sans-serif";
+  ctx.fillStyle = t.plot;
+  ctx.fillRect(left, top, right - left, bottom - top);
+  ctx.font = FONT;
   ctx.lineWidth = 1;
-  ctx.strokeStyle = RULE;
-  ctx.fillStyle = MUTED;
+  ctx.strokeStyle = t.rule;
+  ctx.fillStyle = t.muted;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of niceTicks(p.xr[0], p.xr[1], 8)) {
-    const x = p.X(t);
-    ctx.beginPath();
-    ctx.moveTo(x, top);
-    ctx.lineTo(x, bottom);
-    ctx.stroke();
-    ctx.fillText(tickText(t), x, bottom + 4);
+  const xCount = Math.max(3, Math.min(8, Math.round((right - left) / 45)));
+  for (const tick of niceTicks(p.xr[0], p.xr[1], xCount)) {
+    line(ctx, p.X(tick), top, p.X(tick), bottom);
+    ctx.fillText(tickText(tick), p.X(tick), bottom + 4);
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of niceTicks(p.yr[0], p.yr[1], 5)) {
-    const y = p.Y(t);
-    ctx.beginPath();
-    ctx.moveTo(left, y);
-    ctx.lineTo(right, y);
-    ctx.stroke();
-    ctx.fillText(tickText(t), left - 5, y);
+  for (const tick of niceTicks(p.yr[0], p.yr[1], 5)) {
+    line(ctx, left, p.Y(tick), right, p.Y(tick));
+    ctx.fillText(tickText(tick), left - 5, p.Y(tick));
   }
-  ctx.strokeStyle = INK;
+  ctx.strokeStyle = t.ink;
   ctx.strokeRect(left, top, right - left, bottom - top);
-  if (p.yr[0] < 0 && p.yr[1] > 0) {
-    ctx.beginPath();
-    ctx.moveTo(left, p.Y(0));
-    ctx.lineTo(right, p.Y(0));
-    ctx.stroke();
-  }
-  drawAxisTitles(ctx, p, { title, xlabel, ylabel }, { xGap: 20, yGap: 38 });
+  if (p.yr[0] < 0 && p.yr[1] > 0) line(ctx, left, p.Y(0), right, p.Y(0));
+  drawAxisTitles(ctx, p, titles, { xGap: 20, yGap: 38 });
   ctx.restore();
 }
 
@@ -127,15 +87,15 @@ function drawAxes(ctx, p, { title, xlabel, ylabel }) {
 function drawAxisTitles(ctx, p, { title, xlabel, ylabel }, { xGap, yGap }) {
   const [left, top, right, bottom] = p.box;
   ctx.save();
-  ctx.fillStyle = INK;
-  ctx.font = "12px sans-serif";
+  ctx.fillStyle = ctx.theme.ink;
+  ctx.font = FONT;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillText(xlabel, (left + right) / 2, bottom + xGap);
-  ctx.font = "bold 13px sans-serif";
+  ctx.font = TITLE_FONT;
   ctx.textBaseline = "bottom";
   ctx.fillText(title, (left + right) / 2, top - 6);
-  ctx.font = "12px sans-serif";
+  ctx.font = FONT;
   ctx.translate(left - yGap, (top + bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = "middle";
@@ -164,10 +124,8 @@ function drawCurve(ctx, p, xs, ys, { color, dash = [], width = 2 }) {
       drawing = false;
       continue;
     }
-    const x = p.X(xs[i]);
-    const y = p.Y(ys[i]);
-    if (drawing) ctx.lineTo(x, y);
-    else ctx.moveTo(x, y);
+    if (drawing) ctx.lineTo(p.X(xs[i]), p.Y(ys[i]));
+    else ctx.moveTo(p.X(xs[i]), p.Y(ys[i]));
     drawing = true;
   }
   ctx.stroke();
@@ -187,8 +145,7 @@ function shadeRuns(ctx, p, xs, flags, fill) {
     if (on && start < 0) start = i;
     if (!on && start >= 0) {
       const x0 = p.X(xs[start] - half);
-      const x1 = p.X(xs[i - 1] + half);
-      ctx.fillRect(x0, top, x1 - x0, bottom - top);
+      ctx.fillRect(x0, top, p.X(xs[i - 1] + half) - x0, bottom - top);
       start = -1;
     }
   }
@@ -196,15 +153,11 @@ function shadeRuns(ctx, p, xs, flags, fill) {
 }
 
 function drawMarkerLine(ctx, p, x) {
-  const [, top, , bottom] = p.box;
   ctx.save();
-  ctx.strokeStyle = INK;
+  ctx.strokeStyle = ctx.theme.ink;
   ctx.lineWidth = 1.5;
   ctx.setLineDash([5, 4]);
-  ctx.beginPath();
-  ctx.moveTo(p.X(x), top);
-  ctx.lineTo(p.X(x), bottom);
-  ctx.stroke();
+  line(ctx, p.X(x), p.box[1], p.X(x), p.box[3]);
   ctx.restore();
 }
 
@@ -216,116 +169,119 @@ function drawPoint(ctx, p, x, y, color, kind) {
   ctx.arc(p.X(x), p.Y(y), 5, 0, 2 * Math.PI);
   ctx.lineWidth = 2;
   ctx.strokeStyle = color;
-  ctx.fillStyle = kind === "disc" ? color : "#ffffff";
+  ctx.fillStyle = kind === "disc" ? color : ctx.theme.plot;
   ctx.fill();
   ctx.stroke();
   ctx.restore();
 }
 
-// A row of legend entries starting at (x, y): { label, color, dash } lines or { label, fill }
-// boxes. Returns nothing; entries are laid out left to right.
-function drawLegend(ctx, x, y, entries) {
-  ctx.save();
-  ctx.font = "12px sans-serif";
-  ctx.textBaseline = "middle";
-  ctx.textAlign = "left";
-  for (const entry of entries) {
-    if (entry.fill) {
-      ctx.fillStyle = entry.fill;
-      ctx.fillRect(x, y - 6, 22, 12);
-    } else {
-      ctx.strokeStyle = entry.color;
-      ctx.lineWidth = 2;
-      ctx.setLineDash(entry.dash || []);
-      ctx.beginPath();
-      ctx.moveTo(x, y);
-      ctx.lineTo(x + 22, y);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    ctx.fillStyle = INK;
-    ctx.fillText(entry.label, x + 27, y);
-    x += 27 + ctx.measureText(entry.label).width + 16;
+// A marker of the given shape ("disc", "triangle", "square", "diamond") at pixel (x, y).
+function drawShape(ctx, x, y, shape, size, fill, stroke) {
+  ctx.beginPath();
+  if (shape === "triangle") {
+    ctx.moveTo(x, y - size);
+    ctx.lineTo(x + size * 0.9, y + size * 0.7);
+    ctx.lineTo(x - size * 0.9, y + size * 0.7);
+    ctx.closePath();
+  } else if (shape === "square") {
+    ctx.rect(x - size * 0.8, y - size * 0.8, size * 1.6, size * 1.6);
+  } else if (shape === "diamond") {
+    ctx.moveTo(x, y - size);
+    ctx.lineTo(x + size, y);
+    ctx.lineTo(x, y + size);
+    ctx.lineTo(x - size, y);
+    ctx.closePath();
+  } else {
+    ctx.arc(x, y, size, 0, 2 * Math.PI);
   }
+  ctx.fillStyle = fill;
+  ctx.fill();
+  if (stroke) {
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+}
+
+// A line of text in the canvas, left-aligned at (x, y), in the theme's ink unless told.
+function drawText(ctx, text, x, y, { color, font = FONT } = {}) {
+  ctx.save();
+  ctx.font = font;
+  ctx.fillStyle = color || ctx.theme.ink;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  ctx.fillText(text, x, y);
   ctx.restore();
 }
 
-// Dragging (or clicking) on the canvas inside one of `panels` reports the data x under the
-// pointer to onX; the caller snaps it to the grid and moves the linked slider.
-function attachDrag(canvas, width, panels, onX) {
-  const toPanelX = (event) => {
-    const rect = canvas.getBoundingClientRect();
-    const px = ((event.clientX - rect.left) * width) / rect.width;
-    const panel = panels.find((p) => px >= p.box[0] - 8 && px <= p.box[2] + 8);
-    return panel ? panel.invX(px) : null;
-  };
-  let dragging = false;
-  const move = (event) => {
-    const x = toPanelX(event);
-    if (x !== null) onX(x);
-  };
-  const down = (event) => {
-    if (toPanelX(event) === null) return;
-    dragging = true;
-    canvas.setPointerCapture(event.pointerId);
-    move(event);
-  };
-  const drag = (event) => {
-    if (dragging) move(event);
-  };
-  const up = () => {
-    dragging = false;
-  };
-  canvas.addEventListener("pointerdown", down);
-  canvas.addEventListener("pointermove", drag);
-  canvas.addEventListener("pointerup", up);
-  canvas.addEventListener("pointercancel", up);
-  canvas.style.cursor = "ew-resize";
-  canvas.style.touchAction = "none";
-  return () => {
-    canvas.removeEventListener("pointerdown", down);
-    canvas.removeEventListener("pointermove", drag);
-    canvas.removeEventListener("pointerup", up);
-    canvas.removeEventListener("pointercancel", up);
-  };
+// Legend entries laid out left to right from x, wrapping at maxX onto rows `rowHeight` apart:
+// { label, color, dash } lines, { label, fill } boxes or { label, shape, color } markers.
+// Returns the number of rows used (the layouts reserve room with legendRows).
+function drawLegend(ctx, x, y, entries, maxX = Infinity, rowHeight = 18) {
+  ctx.save();
+  ctx.font = FONT;
+  const x0 = x;
+  let rows = 1;
+  for (const entry of entries) {
+    const width = 27 + ctx.measureText(entry.label).width;
+    if (x > x0 && x + width > maxX) {
+      x = x0;
+      y += rowHeight;
+      rows += 1;
+    }
+    if (entry.fill) {
+      ctx.fillStyle = entry.fill;
+      ctx.fillRect(x, y - 6, 22, 12);
+    } else if (entry.shape) {
+      drawShape(ctx, x + 11, y, entry.shape, 4.5, entry.color, ctx.theme.ink);
+    } else {
+      ctx.strokeStyle = entry.color;
+      ctx.lineWidth = entry.width || 2;
+      ctx.setLineDash(entry.dash || []);
+      line(ctx, x, y, x + 22, y);
+      ctx.setLineDash([]);
+    }
+    drawText(ctx, entry.label, x + 27, y);
+    x += width + 16;
+  }
+  ctx.restore();
+  return rows;
 }
 
-// A two-column (or wider) table of readouts. rows: [[key, label, ...extra keys]]; each value
-// cell gets data-readout="<key>" so that readers' tools and the browser test can find it.
-function makeReadouts(parent, header, rows) {
-  const table = document.createElement("table");
-  table.className = "snn-readouts";
-  table.setAttribute("aria-live", "polite");
-  if (header) {
-    const tr = table.createTHead().insertRow();
-    for (const text of header) {
-      const th = document.createElement("th");
-      th.textContent = text;
-      tr.appendChild(th);
+// How many rows drawLegend needs for `labels` between x and maxX (12 px text, measured).
+function legendRows(ctx, labels, x, maxX) {
+  ctx.save();
+  ctx.font = FONT;
+  let rows = 1;
+  let at = x;
+  for (const label of labels) {
+    const width = 27 + ctx.measureText(label).width;
+    if (at > x && at + width > maxX) {
+      rows += 1;
+      at = x;
     }
+    at += width + 16;
   }
-  const body = table.createTBody();
-  const cells = {};
-  for (const [label, ...keys] of rows) {
-    const tr = body.insertRow();
-    const th = document.createElement("th");
-    th.scope = "row";
-    th.textContent = label;
-    tr.appendChild(th);
-    for (const key of keys) {
-      const td = tr.insertCell();
-      td.dataset.readout = key;
-      cells[key] = td;
-    }
-  }
-  parent.appendChild(table);
-  return cells;
+  ctx.restore();
+  return rows;
 }
 
-// Listen to model changes; returns the function that stops listening.
-function onChanges(model, names, callback) {
-  for (const name of names) model.on(`change:${name}`, callback);
-  return () => {
-    for (const name of names) model.off(`change:${name}`, callback);
-  };
-}
+Object.assign(snn, {
+  FONT,
+  TITLE_FONT,
+  fmt,
+  makePanel,
+  niceTicks,
+  line,
+  drawAxes,
+  drawAxisTitles,
+  clipTo,
+  drawCurve,
+  shadeRuns,
+  drawMarkerLine,
+  drawPoint,
+  drawShape,
+  drawText,
+  drawLegend,
+  legendRows,
+});

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import torch
 
-F64 = torch.float64
-
 
 @dataclass(frozen=True)
 class Surface:

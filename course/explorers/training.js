@@ -1,147 +1,138 @@
-// Training explorer view. model.data (from training.py): labels of the choices (datasets, noises,
-// widths, activations, lrs), epochs, frame_every, pixels, box, levels, digits; points[d * 2 + n]
-// {x: [[x1, x2]], y: "0101…"}; runs[i] (i from run_index) {train, val: loss per epoch, rounded;
-// train_acc, val_acc: % per frame; frames: packed levels, pixels² per frame; stopped: epoch|null}.
-// Synced with the controls: model.dataset, noise, width, activation, lr (indices) and epoch.
+// Training explorer view. model.data (from training.py): axes (the controls' axes: dataset,
+// noise, width, activation, lr), epochs, frame_every, pixels, box, levels, digits;
+// points[runIndex of dataset, noise] {x: [[x1, x2]], y: "0101…"}; runs[runIndex] {train, val:
+// loss per epoch, rounded; train_acc, val_acc: % per frame; frames: packed levels, pixels² per
+// frame; stopped: epoch | null}. Synced with the controls: one trait per axis (the chosen
+// index) and epoch.
+
+const { fmt, makePanel, drawAxes, drawCurve, drawMarkerLine, drawPoint, drawShape, drawText } = snn;
+const { drawLegend, clipTo, gridIndex, gridValue, runIndex, runAt, makeFrame, runFrame } = snn;
+const { twoPanels, makeReadouts, makeNote, makePlayButton, unpack, diverging } = snn;
+const { drawLevels, drawLevelLine } = snn;
+
+const LOSS_RANGE = [0, 1.2];
+const DASH = "\u2014";
+
+function epochGrid(data) {
+  return { lo: 0, hi: data.epochs, step: data.frame_every, n: data.epochs / data.frame_every + 1 };
+}
+
+function legend(t) {
+  return [
+    { label: "class 0", shape: "disc", color: t.colors.orange },
+    { label: "class 1", shape: "triangle", color: t.colors.blue },
+    { label: "training loss", color: t.ink },
+    { label: "validation loss", color: t.colors.vermillion, dash: [7, 4] },
+  ];
+}
+
+function layout(width) {
+  const lay = twoPanels(width, { pad: [50, 34, 14, 44], height: 250, square: true, legend: 44 });
+  return { ...lay, legendY: lay.bottom + 10 };
+}
+
+// The left panel: σ(z) as a heatmap, its 0.5 line, the points; veiled once the run stopped.
+function drawMap(ctx, box, data, levels, points, stoppedAt) {
+  const t = ctx.theme;
+  const map = makePanel(box, [-data.box, data.box], [-data.box, data.box]);
+  drawAxes(ctx, map, { title: "\u03c3(z) at this epoch", xlabel: "x\u2081", ylabel: "x\u2082" });
+  const color = (level) => diverging((level + 0.5) / data.levels, t.colors.orange, t.colors.blue, t.plot);
+  drawLevels(ctx, box, levels, data.pixels, color);
+  drawLevelLine(ctx, box, levels, data.pixels, data.levels / 2, { color: t.ink, width: 2 });
+  ctx.save();
+  clipTo(ctx, map);
+  const classes = legend(t);
+  points.x.forEach(([x1, x2], k) => {
+    const style = classes[Number(points.y[k])];
+    drawShape(ctx, map.X(x1), map.Y(x2), style.shape, 3.2, style.color, t.ink);
+  });
+  if (stoppedAt !== null) {
+    ctx.globalAlpha = 0.55;
+    ctx.fillStyle = t.plot;
+    ctx.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+  }
+  ctx.restore();
+  ctx.strokeStyle = t.ink;
+  ctx.strokeRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+  if (stoppedAt !== null) {
+    drawText(ctx, `stopped at epoch ${stoppedAt}`, box[0] + 8, box[1] + 14, { font: snn.TITLE_FONT });
+  }
+}
+
+// The right panel: training and validation loss per epoch, the marker at `epoch`.
+function drawLoss(ctx, box, data, run, epoch, stopped) {
+  const t = ctx.theme;
+  const [train, val] = legend(t).slice(2);
+  const loss = makePanel(box, [0, data.epochs], LOSS_RANGE);
+  drawAxes(ctx, loss, { title: "Loss (BCE)", xlabel: "epoch", ylabel: "loss" });
+  const epochs = run.train.map((_, e) => e);
+  drawCurve(ctx, loss, epochs, run.train, train);
+  drawCurve(ctx, loss, epochs, run.val, val);
+  drawMarkerLine(ctx, loss, epoch);
+  if (!stopped) {
+    drawPoint(ctx, loss, epoch, run.train[epoch], t.ink, "disc");
+    drawPoint(ctx, loss, epoch, run.val[epoch], t.colors.vermillion, "ring");
+  } else {
+    const top = Math.min(run.train[run.stopped], LOSS_RANGE[1]);
+    drawShape(ctx, loss.X(run.stopped), loss.Y(top), "diamond", 6, t.colors.vermillion, t.ink);
+  }
+}
+
+function noteText(data, pick, run, epoch) {
+  const setting = data.axes.map((axis) => `${axis.label} ${axis.texts[pick(axis.name)]}`).join(", ");
+  const fate = run.stopped === null ? "" :
+    ` Stopped at epoch ${run.stopped}: the training loss rose from ` +
+    `${fmt(run.train[0], data.digits)} to ${fmt(run.train[run.stopped], data.digits)}` +
+    " (the learning rate is too large).";
+  return `Epoch ${epoch} of ${data.epochs}: ${setting}.${fate}`;
+}
 
 function render({ model, el }) {
   const data = model.get("data");
-  const colors = model.get("palette");
-  el.classList.add("snn-explorer");
-  el.dataset.explorer = "training";
-
-  const W = 660;
-  const H = 340;
-  const epochGrid = { lo: 0, hi: data.epochs, step: data.frame_every, n: data.epochs / data.frame_every + 1 };
-  const stopPlay = makePlayButton(el, model, "epoch", epochGrid, 400);
-  const { canvas, ctx } = makeCanvas(
-    el,
-    W,
-    H,
-    "Predicted probability over the plane with the training points, and the loss curves",
-  );
+  const grid = epochGrid(data);
+  const n = data.pixels;
+  const frame = makeFrame(el, "training", "Predicted probability over the plane with the training points, and the loss curves");
   const cells = makeReadouts(el, ["", "training", "validation"], [
     ["loss", "train-loss", "val-loss"],
     ["accuracy", "train-acc", "val-acc"],
   ]);
-  const note = document.createElement("p");
-  note.className = "snn-note";
-  el.appendChild(note);
+  const note = makeNote(el);
+  const pick = (name) => model.get(name);
+  const frames = new Map(); // decoded heatmaps, by run and frame
 
-  const n = data.pixels;
-  const mapBox = [50, 34, 300, 284];
-  const lossBox = [380, 34, W - 14, 284];
-  const lossRange = [0, 1.2];
-  const classStyle = [
-    { shape: "disc", color: colors.orange },
-    { shape: "triangle", color: colors.blue },
-  ];
-  const lossStyles = {
-    train: { color: INK, dash: [] },
-    val: { color: colors.vermillion, dash: [7, 4] },
-  };
-  const frameCache = new Map();
-
-  function runIndex() {
-    const sizes = [data.noises.length, data.widths.length, data.activations.length, data.lrs.length];
-    const picks = ["noise", "width", "activation", "lr"].map((k) => model.get(k));
-    return picks.reduce((index, pick, j) => index * sizes[j] + pick, model.get("dataset"));
-  }
-
-  function frame(run, i, f) {
-    const key = `${i}:${f}`;
-    if (!frameCache.has(key)) {
-      frameCache.set(key, unpack(run.frames.slice(f * n * n, (f + 1) * n * n)));
-    }
-    return frameCache.get(key);
-  }
-
-  function draw() {
-    const i = runIndex();
-    const run = data.runs[i];
-    const epoch = gridValue(gridIndex(model.get("epoch"), epochGrid), epochGrid);
+  function draw(ctx, lay) {
+    const i = runIndex(data.axes, pick);
+    const run = runAt(data, pick);
+    const epoch = gridValue(gridIndex(model.get("epoch"), grid), grid);
     const stopped = run.stopped !== null && epoch >= run.stopped;
-    const lastFrame = run.frames.length / (n * n) - 1;
-    const f = stopped ? lastFrame : epoch / data.frame_every;
-    const levels = frame(run, i, f);
-    const points = data.points[model.get("dataset") * data.noises.length + model.get("noise")];
-
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, W, H);
-    const map = makePanel(mapBox, [-data.box, data.box], [-data.box, data.box]);
-    const color = (level) => diverging((level + 0.5) / data.levels, colors.orange, colors.blue);
-    drawLevels(ctx, mapBox, levels, n, color);
-    drawLevelLine(ctx, mapBox, levels, n, data.levels / 2, { color: INK, width: 2 });
-    ctx.save();
-    clipTo(ctx, map);
-    points.x.forEach(([x1, x2], k) => {
-      const style = classStyle[Number(points.y[k])];
-      drawShape(ctx, map.X(x1), map.Y(x2), style.shape, 3.2, style.color, INK);
-    });
-    ctx.restore();
-    if (stopped) {
-      ctx.save();
-      ctx.fillStyle = "rgba(255, 255, 255, 0.55)";
-      ctx.fillRect(mapBox[0], mapBox[1], mapBox[2] - mapBox[0], mapBox[3] - mapBox[1]);
-      ctx.restore();
-      drawText(ctx, `stopped at epoch ${run.stopped}`, mapBox[0] + 8, mapBox[1] + 14, {
-        font: "bold 13px sans-serif",
-      });
-    }
-    drawAxes(ctx, map, { title: "σ(z) at this epoch", xlabel: "x\u2081", ylabel: "x\u2082" });
-
-    const loss = makePanel(lossBox, [0, data.epochs], lossRange);
-    drawAxes(ctx, loss, { title: "Loss (BCE)", xlabel: "epoch", ylabel: "loss" });
-    const epochs = run.train.map((_, e) => e);
-    drawCurve(ctx, loss, epochs, run.train, lossStyles.train);
-    drawCurve(ctx, loss, epochs, run.val, lossStyles.val);
-    drawMarkerLine(ctx, loss, epoch);
-    if (!stopped) {
-      drawPoint(ctx, loss, epoch, run.train[epoch], INK, "disc");
-      drawPoint(ctx, loss, epoch, run.val[epoch], colors.vermillion, "ring");
-    } else {
-      const top = Math.min(run.train[run.stopped], lossRange[1]);
-      drawShape(ctx, loss.X(run.stopped), loss.Y(top), "diamond", 6, colors.vermillion, INK);
-    }
-    drawLegend(ctx, lossBox[0], H - 12, [
-      { label: "training", ...lossStyles.train },
-      { label: "validation", ...lossStyles.val },
-    ]);
-    drawShape(ctx, 60, H - 12, "disc", 4, colors.orange, INK);
-    drawText(ctx, "class 0", 68, H - 12);
-    drawShape(ctx, 130, H - 12, "triangle", 4, colors.blue, INK);
-    drawText(ctx, "class 1", 138, H - 12);
-
-    const dash = "\u2014";
-    cells["train-loss"].textContent = stopped ? dash : fmt(run.train[epoch], data.digits);
-    cells["val-loss"].textContent = stopped ? dash : fmt(run.val[epoch], data.digits);
-    cells["train-acc"].textContent = stopped ? dash : `${fmt(run.train_acc[f], 1)}%`;
-    cells["val-acc"].textContent = stopped ? dash : `${fmt(run.val_acc[f], 1)}%`;
-    const setting =
-      `${data.datasets[model.get("dataset")]}, noise ${data.noises[model.get("noise")]}, ` +
-      `width ${data.widths[model.get("width")]}, ${data.activations[model.get("activation")]}, ` +
-      `learning rate ${data.lrs[model.get("lr")]}`;
-    note.textContent =
-      `Epoch ${epoch} of ${data.epochs}: ${setting}.` +
-      (run.stopped === null
-        ? ""
-        : ` Stopped at epoch ${run.stopped}: the training loss rose from ` +
-          `${fmt(run.train[0], data.digits)} to ${fmt(run.train[run.stopped], data.digits)}` +
-          " (the learning rate is too large).");
+    const f = stopped ? run.frames.length / (n * n) - 1 : epoch / data.frame_every;
+    if (!frames.has(`${i}:${f}`)) frames.set(`${i}:${f}`, unpack(run.frames.slice(f * n * n, (f + 1) * n * n)));
+    const points = data.points[runIndex(data.axes.slice(0, 2), pick)];
+    drawMap(ctx, lay.boxes[0], data, frames.get(`${i}:${f}`), points, stopped ? run.stopped : null);
+    drawLoss(ctx, lay.boxes[1], data, run, epoch, stopped);
+    drawLegend(ctx, 16, lay.legendY, legend(ctx.theme), lay.boxes[1][2]);
+    cells["train-loss"].textContent = stopped ? DASH : fmt(run.train[epoch], data.digits);
+    cells["val-loss"].textContent = stopped ? DASH : fmt(run.val[epoch], data.digits);
+    cells["train-acc"].textContent = stopped ? DASH : `${fmt(run.train_acc[f], 1)}%`;
+    cells["val-acc"].textContent = stopped ? DASH : `${fmt(run.val_acc[f], 1)}%`;
+    note.textContent = noteText(data, pick, run, epoch);
     el.dataset.epoch = String(epoch);
     el.dataset.run = String(i);
     el.dataset.status = run.stopped === null ? "ran" : `stopped-${run.stopped}`;
   }
 
-  const panels = [makePanel(lossBox, [0, data.epochs], lossRange)];
-  const stopDrag = attachDrag(canvas, W, panels, snapToGrid(model, "epoch", epochGrid));
-  const names = ["dataset", "noise", "width", "activation", "lr", "epoch"];
-  const stopListening = onChanges(model, names, draw);
-  draw();
+  const stopPlay = makePlayButton(el, model, "epoch", grid, 400);
+  const stopFrame = runFrame(frame, {
+    model,
+    el,
+    names: [...data.axes.map((axis) => axis.name), "epoch"],
+    layout,
+    draw,
+    drag: { key: "epoch", grid, panels: (lay) => [makePanel(lay.boxes[1], [0, data.epochs], LOSS_RANGE)] },
+  });
   return () => {
     stopPlay();
-    stopDrag();
-    stopListening();
+    stopFrame();
   };
 }
 

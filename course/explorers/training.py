@@ -28,20 +28,36 @@ import ipywidgets as widgets
 import torch
 import traitlets
 
-from scratchnn import MLP, BCEWithLogitsLoss, sigmoid
-from scratchnn.activations import ACTIVATIONS as REGISTRY
+from scratchnn import ACTIVATIONS, MLP, BCEWithLogitsLoss, sigmoid
 from scratchnn.optim import SGD
 
-from ._common import Explorer, ExplorerView, bundle, caption, controls, linked_view, rounded
+from ._axes import Axes, Axis, controls
+from ._common import (
+    F64,
+    LEARNING_JS,
+    Explorer,
+    ExplorerView,
+    bundle,
+    caption,
+    linked_view,
+    round_decimals,
+)
 from ._packing import levels, pack, rounded_clear
-from .planar import DATASETS, F64
+from .planar import DATASETS
 from .planar import LABELS as DATASET_LABELS
 
 NOISES = (0.1, 0.25)
 WIDTHS = (4, 16)
-ACTIVATIONS = ("tanh", "relu")
-ACTIVATION_LABELS = {a: REGISTRY[a].label for a in ACTIVATIONS}  # the registry's: "ReLU"
+TRAINED = ("tanh", "relu")  # the activations the explorer trains with, from the registry
 LRS = (0.03, 0.3, 10.0)
+# The explorer's contract: its controls, settings, run index and the payload's axes block.
+AXES = Axes(
+    Axis("dataset", "data", tuple(DATASETS), tuple(DATASET_LABELS[d] for d in DATASETS)),
+    Axis("noise", "noise", NOISES),
+    Axis("width", "width", WIDTHS),
+    Axis("activation", "activation", TRAINED, tuple(ACTIVATIONS[a].label for a in TRAINED)),
+    Axis("lr", "learning rate", LRS),
+)
 EPOCHS = 200
 FRAME_EVERY = 10  # the epoch slider's step: one heatmap per position
 N_POINTS = 200  # training points, and as many validation points
@@ -148,14 +164,7 @@ def train_run(
 
 def settings() -> list[tuple[str, float, int, str, float]]:
     """Every (dataset, noise, width, activation, lr), in the order the payload stores them."""
-    return [
-        (d, n, w, a, lr)
-        for d in DATASETS
-        for n in NOISES
-        for w in WIDTHS
-        for a in ACTIVATIONS
-        for lr in LRS
-    ]
+    return AXES.settings()
 
 
 def _run_payload(run: TrainingRun) -> dict:
@@ -178,17 +187,12 @@ def training_runs() -> list[TrainingRun]:
 def training_payload(runs: list[TrainingRun] | None = None) -> dict:
     """Everything the view shows (``runs``: default ``training_runs()``), rounded and packed."""
     runs = training_runs() if runs is None else runs
-    points = []
-    for name in DATASETS:
-        for noise in NOISES:
-            x, y, _, _ = dataset_split(name, noise)
-            points.append({"x": rounded(x, 2), "y": "".join(str(int(v)) for v in y[:, 0])})
+    points = []  # the datasets' points, indexed by the first two axes (dataset, noise)
+    for name, noise in Axes(*AXES[:2]).settings():
+        x, y, _, _ = dataset_split(name, noise)
+        points.append({"x": round_decimals(x, 2), "y": "".join(str(int(v)) for v in y[:, 0])})
     return {
-        "datasets": [DATASET_LABELS[d] for d in DATASETS],
-        "noises": list(NOISES),
-        "widths": list(WIDTHS),
-        "activations": [ACTIVATION_LABELS[a] for a in ACTIVATIONS],
-        "lrs": list(LRS),
+        "axes": AXES.to_json(),
         "epochs": EPOCHS,
         "frame_every": FRAME_EVERY,
         "pixels": PIXELS,
@@ -203,26 +207,14 @@ def training_payload(runs: list[TrainingRun] | None = None) -> dict:
 class TrainingView(ExplorerView):
     """The probability heatmap with the training points, the loss curves and the readouts."""
 
-    _esm = bundle("plot.js", "learning.js", "training.js")
+    _esm = bundle(*LEARNING_JS, "training.js")
+    # One trait per axis of AXES (the chosen index; a test checks they match), and the epoch.
     dataset = traitlets.Int(0).tag(sync=True)
     noise = traitlets.Int(0).tag(sync=True)
     width = traitlets.Int(0).tag(sync=True)
     activation = traitlets.Int(0).tag(sync=True)
     lr = traitlets.Int(0).tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
-
-
-def _choice(labels: list[str], index: int, name: str, description: str) -> widgets.Widget:
-    """A slider over a few ordered choices; its value is the chosen index."""
-    options = [(text, i) for i, text in enumerate(labels)]
-    slider = widgets.SelectionSlider(
-        options=options,
-        value=index,
-        description=description,
-        style={"description_width": "initial"},  # no label cut to "learning r…"
-    )
-    slider.add_class(f"snn-control-{name}")
-    return slider
 
 
 def training_explorer(
@@ -233,39 +225,20 @@ def training_explorer(
     lr: float = 0.3,
     epoch: int = EPOCHS,
 ) -> Explorer:
-    """Dataset, noise, width, activation and learning-rate controls, an epoch slider, ▶ Play."""
-    names = list(DATASETS)
-    pick_data = widgets.Dropdown(
-        options=[(DATASET_LABELS[d], i) for i, d in enumerate(names)],
-        value=names.index(dataset),
-        description="data",
-    )
-    pick_data.add_class("snn-control-dataset")
-    pick_act = widgets.Dropdown(
-        options=[(ACTIVATION_LABELS[a], i) for i, a in enumerate(ACTIVATIONS)],
-        value=ACTIVATIONS.index(activation),
-        description="activation",
-        style={"description_width": "initial"},
-    )
-    pick_act.add_class("snn-control-activation")
-    pick_noise = _choice([str(v) for v in NOISES], NOISES.index(noise), "noise", "noise")
-    pick_width = _choice([str(v) for v in WIDTHS], WIDTHS.index(width), "width", "width")
-    pick_lr = _choice([f"{v:g}" for v in LRS], LRS.index(lr), "lr", "learning rate")
+    """A control per axis of AXES (data, noise, width, activation, learning rate), an epoch
+    slider and ▶ Play beside it."""
+    start = {"dataset": dataset, "noise": noise, "width": width, "activation": activation}
+    picks = dict(AXES.controls({**start, "lr": lr}))
     epochs = widgets.IntSlider(
         value=epoch, min=0, max=EPOCHS, step=FRAME_EVERY, description="epoch"
     )
     epochs.add_class("snn-control-epoch")
-    sources = {
-        "dataset": (pick_data, "index"),
-        "noise": (pick_noise, "index"),
-        "width": (pick_width, "index"),
-        "activation": (pick_act, "index"),
-        "lr": (pick_lr, "index"),
-        "epoch": (epochs, "value"),
-    }
+    sources = {name: (control, "index") for name, control in picks.items()}
+    sources["epoch"] = (epochs, "value")
     view, links = linked_view(TrainingView, training_payload(), sources)
     text = (
-        "Press ▶ Play or drag the epoch slider. Each setting is a real run: scratchnn.MLP("
+        "Press ▶ Play, drag the epoch slider, or drag across the loss plot (right; below it on "
+        "a phone). Each setting is a real run: scratchnn.MLP("
         f"[2, w, w, 1]) trained by full-batch SGD on {N_POINTS} points with BCEWithLogitsLoss, "
         "in float64. Left: the predicted probability of class 1, σ(z), from orange (0) through "
         "white to blue (1); the black line is the decision boundary σ(z) = 0.5; discs are class "
@@ -277,32 +250,19 @@ def training_explorer(
         f"TrainingExplorer({len(settings())} runs: 4 datasets, MLP [2, w, w, 1], SGD, "
         f"{EPOCHS} epochs)"
     )
-    row = controls(pick_data, pick_noise, pick_width, pick_act, pick_lr, epochs)
-    return Explorer([row, view, caption(text)], links, summary, "training")
+    row = controls(*picks.values(), epochs)
+    return Explorer([row, view, caption(text)], links, summary, "training", lookup)
+
+
+def lookup(data: dict, **setting) -> dict:
+    """The stored run (rounded, as the view shows it) of one setting: keywords dataset, noise,
+    width, activation, lr. Returns ``{"train", "val": loss per epoch; "train_acc", "val_acc": %
+    per FRAME_EVERY epochs; "frames"; "stopped": epoch or None}``."""
+    return data["runs"][AXES.index(**setting)]
 
 
 def run_of(
     explorer: Explorer, dataset: str, noise: float, width: int, activation: str, lr: float
 ) -> dict:
-    """The stored run (rounded, as the view shows it) of one setting, for a chapter's prose.
-
-    explorer: a ``training_explorer()``. Returns ``{"train", "val": loss per epoch; "train_acc",
-    "val_acc": % per FRAME_EVERY epochs; "frames"; "stopped": epoch or None}``.
-    """
-    index = run_index(
-        list(DATASETS).index(dataset),
-        NOISES.index(noise),
-        WIDTHS.index(width),
-        ACTIVATIONS.index(activation),
-        LRS.index(lr),
-    )
-    return explorer.children[1].data["runs"][index]
-
-
-def run_index(dataset: int, noise: int, width: int, activation: int, lr: int) -> int:
-    """Where the run for these control indices sits in ``payload['runs']``."""
-    index = dataset
-    sizes = (len(NOISES), len(WIDTHS), len(ACTIVATIONS), len(LRS))
-    for i, n in zip((noise, width, activation, lr), sizes, strict=True):
-        index = index * n + i
-    return index
+    """``explorer.lookup`` with the setting in ``settings()`` order, for a chapter's prose."""
+    return explorer.lookup(dataset=dataset, noise=noise, width=width, activation=activation, lr=lr)

@@ -184,6 +184,13 @@ def watched(browser, base_url):
     page.assert_clean()
 
 
+_CHOSEN = """(control) => {
+  const select = control.querySelector('select');
+  if (select) return select.options[select.selectedIndex].textContent;
+  return control.querySelector('button.mod-active').textContent;
+}"""
+
+
 class ExplorerOnPage:
     """One explorer on a page: its box (controls + view) and its view, found by its name.
 
@@ -229,6 +236,25 @@ class ExplorerOnPage:
         self.page.mouse.down()
         self.page.mouse.move(x + dx, y + 3, steps=8)
         self.page.mouse.up()
+
+    def chosen(self, control: str) -> str:
+        """The text of a dropdown's chosen option, or of the chosen toggle button."""
+        text = self.control(control).evaluate(_CHOSEN)
+        return text.replace("\xa0", " ")  # ipywidgets writes option spaces as no-break spaces
+
+    def choose(self, control: str, text: str) -> None:
+        """Choose ``text`` with the mouse: a dropdown's option, or a toggle button."""
+        select = self.control(control).locator("select")
+        if select.count():
+            select.select_option(label=text)
+        else:
+            self.control(control).locator("button", has_text=text).first.click()
+
+    def key_choose(self, control: str, text: str) -> None:
+        """Choose the toggle button ``text`` with the keyboard (focus, Space)."""
+        button = self.control(control).locator("button", has_text=text).first
+        button.focus()
+        button.press("Space")
 
     def readouts(self) -> dict[str, str]:
         cells = self.view.locator("[data-readout]")

@@ -27,7 +27,6 @@ from course.explorers import gradient_flow as flow_mod
 from course.explorers import optimizer_paths as paths_mod
 from course.explorers import training as training_mod
 from course.explorers._packing import rounded_clear
-from course.explorers.planar import LABELS as DATASET_LABELS
 from course.explorers.surfaces import SURFACES
 from scratchnn import BCEWithLogitsLoss, Layer, SoftmaxCELoss
 from scratchnn.data import batches
@@ -65,14 +64,6 @@ class Explorer(ExplorerOnPage):
         select.focus()
         select.press(key)
 
-    def choose(self, control: str, label: str) -> None:
-        self.control(control).locator("select").select_option(label=label)
-
-    def chosen(self, control: str) -> str:
-        select = self.control(control).locator("select")
-        text = select.evaluate("s => s.options[s.selectedIndex].textContent")
-        return text.replace("\xa0", " ")  # ipywidgets writes option spaces as no-break spaces
-
     def slider_text(self, control: str) -> str:
         return self.control(control).locator(".widget-readout").inner_text().strip()
 
@@ -85,7 +76,7 @@ class Explorer(ExplorerOnPage):
 
     def play_until(self, key: str, at_least: int) -> None:
         """Press ▶ Play, wait until data-<key> reaches ``at_least``, press it again (pause)."""
-        button = self.view.locator("button.snn-play")
+        button = self.control(key).locator("button.snn-play")  # beside its slider
         self.centre(button)
         button.click()
         self.page.wait_for_function(
@@ -242,17 +233,21 @@ def expected_flow(setting, epoch: int) -> dict[str, str]:
 # The three explorers
 
 
+def texts_to_values(axis):
+    return dict(zip(axis.to_json()["texts"], axis.values, strict=True))
+
+
 def check_training(ex: Explorer) -> None:
-    by_label = {label: key for key, label in DATASET_LABELS.items()}
-    acts = {label: key for key, label in training_mod.ACTIVATION_LABELS.items()}
+    by_label = texts_to_values(training_mod.AXES["dataset"])
+    acts = texts_to_values(training_mod.AXES["activation"])
 
     def setting():
         return (
             by_label[ex.chosen("dataset")],
-            float(ex.slider_text("noise")),
-            int(ex.slider_text("width")),
+            float(ex.chosen("noise")),
+            int(ex.chosen("width")),
             acts[ex.chosen("activation")],
-            float(ex.slider_text("lr")),
+            float(ex.chosen("lr")),
         )
 
     def check(expect_epoch: int | None = None) -> int:
@@ -270,22 +265,22 @@ def check_training(ex: Explorer) -> None:
     check(170)
     ex.press("epoch", "Home")
     check(0)
-    ex.press("lr", "ArrowLeft")  # 0.3 -> 0.03
+    ex.key_choose("lr", "0.03")  # keyboard, on the toggle buttons
     ex.press_select("dataset", "ArrowDown")  # two moons -> circles
     check(0)
     assert setting()[0] == "circles" and setting()[-1] == 0.03
     ex.play_until("epoch", 60)  # Play advances the epoch, in the static page
     check()
     ex.shot("1-played")
-    ex.press("lr", "End")  # the largest learning rate: the run stops early
+    ex.choose("lr", "10")  # the largest learning rate: the run stops early
     check()
     assert ex.state("status").startswith("stopped-")
     ex.shot("2-too-large")
-    ex.drag_handle("width", -200)  # mouse: the narrowest network
-    ex.drag_handle("noise", -200)
+    ex.choose("width", "4")  # mouse: the narrowest network
+    ex.choose("noise", "0.1")
     ex.choose("activation", "ReLU")
     ex.choose("dataset", "spiral")
-    ex.drag_handle("lr", -120)
+    ex.choose("lr", "0.3")
     check()
     assert setting()[1:3] == (0.1, 4) and setting()[-1] < 10
     ex.click_canvas(0.9, 0.5)  # on the loss plot: the epoch follows the pointer
@@ -303,7 +298,7 @@ def check_optimizer_paths(ex: Explorer) -> None:
         if expect_step is not None:
             assert step == expect_step
         surface = labels.index(ex.chosen("surface"))
-        lr, beta = float(ex.slider_text("lr")), float(ex.slider_text("beta"))
+        lr, beta = float(ex.chosen("lr")), float(ex.chosen("beta"))
         assert ex.readouts() == expected_paths(surface, lr, beta, step), (surface, lr, beta, step)
 
     check(paths_mod.STEPS)
@@ -313,17 +308,17 @@ def check_optimizer_paths(ex: Explorer) -> None:
     check(0)
     ex.press("step", "ArrowRight", 7)
     check(7)
-    ex.press("lr", "ArrowLeft")  # 0.019 -> 0.012
-    ex.press("beta", "ArrowRight")  # 0.9 -> 0.95
+    ex.press_select("lr", "ArrowUp")  # 0.019 -> 0.012
+    ex.press_select("beta", "ArrowDown")  # 0.9 -> 0.95
     check(7)
     ex.play_until("step", 40)
     check()
     ex.shot("1-played")
-    ex.press_select("surface", "ArrowDown")  # the valley turned by 45°
+    ex.key_choose("surface", labels[1])  # the valley turned by 45°
     check()
     ex.choose("surface", "two basins")
-    ex.drag_handle("lr", 120)
-    ex.drag_handle("beta", -200)
+    ex.choose("lr", "0.05")
+    ex.choose("beta", "0.5")
     ex.drag_handle("step", -80)
     check()
     ex.shot("2-mouse")
@@ -333,9 +328,8 @@ def check_optimizer_paths(ex: Explorer) -> None:
 
 
 def check_gradient_flow(ex: Explorer) -> None:
-    acts = {label: key for key, label in flow_mod.ACTIVATION_LABELS.items()}
-    inits = {label: key for key, label in flow_mod.INIT_LABELS.items()}
-    batchnorm = ex.control("batchnorm").locator("input")
+    acts = texts_to_values(flow_mod.AXES["activation"])
+    inits = texts_to_values(flow_mod.AXES["init"])
 
     def check(expect_epoch: int | None = None) -> None:
         epoch = int(ex.state("epoch"))
@@ -345,35 +339,38 @@ def check_gradient_flow(ex: Explorer) -> None:
         setting = (
             acts[ex.chosen("activation")],
             inits[ex.chosen("init")],
-            float(ex.slider_text("scale")),
-            batchnorm.is_checked(),
+            float(ex.chosen("scale")),
+            ex.chosen("batchnorm") == "on",
         )
         assert ex.readouts() == expected_flow(setting, epoch), (setting, epoch)
+        # Never blank: an epoch with no measurement shows the last one there is, greyed.
+        stored = len(library_flow(*setting))
+        assert int(ex.state("shown")) == min(epoch, stored - 1)
 
     check(0)
     assert float(ex.readouts()["grad-ratio"]) < 1e-6  # sigmoid: the gradient vanishes
     ex.shot("0-initial")
     ex.press("epoch", "ArrowRight", 2)
-    ex.press("scale", "ArrowRight")  # 1 -> 1.5
+    ex.press_select("scale", "ArrowDown")  # 1 -> 1.5
     check(2)
     ex.press_select("activation", "ArrowDown")  # sigmoid -> tanh
     ex.choose("init", "He")  # tanh, He × 1.5, no BatchNorm: chaotic, not trained
     check(2)
-    assert ex.state("status") == "chaotic"
+    assert ex.state("status") == "chaotic" and ex.state("shown") == "0"
     ex.shot("1-chaotic")
-    batchnorm.click()  # mouse
+    ex.choose("batchnorm", "on")  # mouse
     check(2)
     assert ex.state("status") == "trained"
-    batchnorm.focus()
-    batchnorm.press("Space")  # keyboard
-    assert not batchnorm.is_checked()
+    ex.key_choose("batchnorm", "off")  # keyboard
+    assert ex.chosen("batchnorm") == "off"
     ex.choose("activation", "ReLU")
-    ex.drag_handle("scale", 300)  # ReLU, He × 2: diverges in the first epoch
+    ex.choose("scale", "2")  # ReLU, He × 2: diverges in the first epoch
     check()
     assert ex.state("status").startswith("diverged")
+    ex.shot("2-diverged")
     ex.drag_handle("epoch", -300)
     check(0)
-    ex.shot("2-mouse")
+    ex.shot("3-mouse")
 
 
 CHECKS = {

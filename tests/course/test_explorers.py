@@ -33,7 +33,7 @@ from course.explorers import (
 )
 from course.explorers import forward_pass as forward_mod
 from course.explorers import loss as loss_mod
-from course.explorers._common import linked_view, rounded
+from course.explorers._common import linked_view, round_decimals
 from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
 
 EXPLORERS = [activation_explorer, forward_pass_explorer, loss_explorer]
@@ -68,9 +68,9 @@ def test_grid_index_snaps_to_the_nearest_point(i, offset):
 
 
 @given(st.floats(-100, 100, allow_nan=False), st.sampled_from([1, 2, 3, 4]))
-def test_rounded_prints_exactly_like_python(value, digits):
-    """The view prints rounded(v).toFixed(d); that must read as Python's f"{v:.{d}f}"."""
-    r = rounded(torch.tensor(value, dtype=torch.float64), digits)
+def test_round_decimals_prints_exactly_like_python(value, digits):
+    """The view prints round_decimals(v).toFixed(d): it must read as Python's f"{v:.{d}f}"."""
+    r = round_decimals(torch.tensor(value, dtype=torch.float64), digits)
     expected = f"{value:.{digits}f}"
     if float(expected) == 0.0:
         expected = expected.lstrip("-")  # the view never prints −0.000
@@ -120,16 +120,14 @@ def test_activation_known_points():
 
 
 def test_activation_payload_is_the_table_rounded_for_display():
-    explorer = activation_explorer()
-    view = explorer.children[1]
-    data = view.data
+    data = activation_explorer().data
     table = activation_table()
     assert data["x"] == activation_mod.X_GRID.values()
     assert data["names"] == list(ACTIVATIONS)
     assert data["labels"] == [cls.label for cls in ACTIVATIONS.values()]
     for a in range(len(ACTIVATIONS)):
-        assert data["f"][a] == rounded(table.f[a], activation_mod.DIGITS)
-        assert data["df"][a] == rounded(table.df[a], activation_mod.DIGITS)
+        assert data["f"][a] == round_decimals(table.f[a], activation_mod.DIGITS)
+        assert data["df"][a] == round_decimals(table.df[a], activation_mod.DIGITS)
         assert data["saturated"][a] == "".join("1" if s else "0" for s in table.saturated[a])
 
 
@@ -169,17 +167,17 @@ def test_activation_explorer_follows_the_registry(with_softplus):
 
     explorer = activation_explorer("test_softplus", 1.0)
     assert repr(explorer).startswith(f"ActivationExplorer({len(with_softplus)} activations")
-    dropdown, _slider, _names = explorer.children[0].children
+    dropdown, _slider = explorer.controls
     assert dropdown.options[-1] == (Softplus.label, "test_softplus")
     assert [label for label, _ in dropdown.options] == [c.label for c in with_softplus.values()]
-    view = explorer.children[1]
+    view = explorer.view
     assert view.index == dropdown.index == len(with_softplus) - 1
     data = view.data
     assert data["names"][-1] == "test_softplus" and data["labels"][-1] == Softplus.label
     for key in ("f", "df", "saturated", "ylim"):
         assert len(data[key]) == len(with_softplus), key
-    assert data["f"][-1] == rounded(table.f[-1], activation_mod.DIGITS)
-    assert data["df"][-1] == rounded(table.df[-1], activation_mod.DIGITS)
+    assert data["f"][-1] == round_decimals(table.f[-1], activation_mod.DIGITS)
+    assert data["df"][-1] == round_decimals(table.df[-1], activation_mod.DIGITS)
     i = activation_mod.X_GRID.index(0.0)
     assert data["f"][-1][i] == round(math.log(2.0), activation_mod.DIGITS)
     assert data["df"][-1][i] == 0.5
@@ -196,7 +194,7 @@ def test_activation_view_names_no_activation():
         for word in (name, cls.label):
             assert f'"{word}"' not in script and f"'{word}'" not in script, word
     assert "seven" not in (here / "activation.py").read_text().lower()
-    caption = activation_explorer().children[2].value
+    caption = activation_explorer().children[-1].value
     assert "seven" not in caption.lower()
 
 
@@ -264,7 +262,7 @@ def test_seed_gives_an_instructive_network():
 
 
 def test_forward_payload_layout():
-    data = forward_pass_explorer().children[1].data
+    data = forward_pass_explorer().data
     table = forward_table()
     n = forward_mod.INPUT_GRID.n
     for layer, out in enumerate(table.outputs):
@@ -272,10 +270,10 @@ def test_forward_payload_layout():
         flat = data["outputs"][layer]
         assert len(flat) == n * n * width
         k = 23 * n + 11
-        assert flat[k * width : (k + 1) * width] == rounded(out[k], forward_mod.DIGITS)
+        assert flat[k * width : (k + 1) * width] == round_decimals(out[k], forward_mod.DIGITS)
     for layer, active in enumerate(table.active):
         assert data["active"][layer] == "".join("1" if a else "0" for a in active.reshape(-1))
-    assert data["weights"][0] == rounded(table.weights[0], 4)
+    assert data["weights"][0] == round_decimals(table.weights[0], 4)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,7 +336,7 @@ def test_bce_error_definition():
 
 
 def test_loss_payload_marks_undefined_bce_as_null():
-    data = loss_explorer().children[1].data
+    data = loss_explorer().data
     json.dumps(data, allow_nan=False)  # no NaN may reach the page: it is not valid JSON
     eps = data["eps"]
     for i, e in enumerate(eps):
@@ -367,23 +365,21 @@ def test_explorer_is_one_box_with_a_stable_repr(make):
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     assert bundle["text/plain"] == repr(a)
     _controls, view, _caption = a.children
-    assert "export default" in view._esm and "function gridIndex" in view._esm
-    assert view.data == b.children[1].data
+    assert view is a.view and "export default" in view._esm and "function gridIndex" in view._esm
+    assert a.data == b.data
 
 
 @pytest.mark.parametrize("make", EXPLORERS)
 def test_payload_is_json_and_small(make):
-    view = make().children[1]
-    size = len(json.dumps(view.data, allow_nan=False))
+    size = len(json.dumps(make().data, allow_nan=False))
     assert size < 150_000, size  # embedded in the page: keep it light
 
 
 def _links(explorer):
-    view = explorer.children[1]
     found = set()
     for link in explorer.links:
         (src, src_trait), (dst, dst_trait) = link.source, link.target
-        assert dst is view and src in explorer.children[0].children
+        assert dst is explorer.view and src in explorer.controls
         found.add((type(src).__name__, src_trait, dst_trait))
     return found
 
@@ -419,5 +415,6 @@ def test_linked_view_starts_at_the_controls_and_links_each_in_order():
 
 def test_javascript_ships_with_the_package():
     here = Path(course.explorers.__file__).parent
-    for name in ("plot.js", "activation.js", "forward_pass.js", "loss.js", "explorers.css"):
+    names = ("plot.js", "view.js", "activation.js", "forward_pass.js", "loss.js", "explorers.css")
+    for name in names:
         assert (here / name).is_file(), name

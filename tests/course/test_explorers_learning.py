@@ -17,28 +17,20 @@ import math
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-import course.explorers
 from course.explorers import gradient_flow as flow_mod
 from course.explorers import optimizer_paths as paths_mod
 from course.explorers import training as training_mod
-from course.explorers._packing import TIE_SHIFT, levels, pack, rounded_clear, unpack
+from course.explorers._packing import TIE_SHIFT, levels, rounded_clear, unpack
 from course.explorers.surfaces import SURFACES
 from scratchnn import MLP, BCEWithLogitsLoss, Linear, sigmoid
 from scratchnn.optim import SGD
 
 F64 = torch.float64
-STATE_BUDGET = 1_500_000  # bytes of widget state per explorer, uncompressed
-LEARNING = {
-    "training": training_mod.training_explorer,
-    "optimizer-paths": paths_mod.optimizer_paths_explorer,
-    "gradient-flow": flow_mod.gradient_flow_explorer,
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -90,37 +82,6 @@ def clear_of_edges(values, decimals: int, margin: float = 1e-8) -> bool:
 
 
 # --------------------------------------------------------------------------------------------
-# Packing
-
-
-def test_pack_round_trips():
-    ints = torch.tensor([0, 1, 63, 64, 4093, 4095])
-    assert unpack(pack(ints, chars=2), chars=2) == ints.tolist()
-    assert unpack(pack(ints[:3])) == [0, 1, 63]
-    with pytest.raises(ValueError):
-        pack(torch.tensor([64]))
-
-
-def test_levels_put_whole_numbers_at_level_centres():
-    """Paths converge to 0 (and w₂ = 0): 0 must not straddle a level edge."""
-    box = (-5.0, 5.0)
-    tiny = torch.tensor([-1e-300, 0.0, 1e-300, -3.0, 1.0], dtype=F64)
-    got = levels(tiny, *box, paths_mod.COORD_LEVELS, nearest=True)
-    assert got[:3].tolist() == [paths_mod.COORD_LEVELS // 2] * 3
-    short = torch.tensor([-3.0, 1.0, 2.5, -0.25, 0.1, 4.375], dtype=F64)  # short decimals
-    scaled = (short - box[0]) / (box[1] - box[0]) * paths_mod.COORD_LEVELS
-    assert ((scaled - scaled.floor() - 0.5).abs() > 0.01).all()  # none on an edge
-
-
-def test_rounded_clear_moves_the_edge_off_exact_ties():
-    # 11.00545 exactly (a tie) and its float neighbours round alike; ordinary values as round().
-    tie = 11.00545
-    below, above = math.nextafter(tie, 0), math.nextafter(tie, 20)
-    values = torch.tensor([below, tie, above, 0.123456, -2.5e-5], dtype=F64)
-    assert rounded_clear(values, 4) == [11.0054, 11.0054, 11.0054, 0.1235, 0.0]
-
-
-# --------------------------------------------------------------------------------------------
 # Training explorer
 
 
@@ -166,17 +127,8 @@ def test_training_run_is_the_library_run(setting, training_runs, training_payloa
     assert stored["train"] == rounded_clear(torch.tensor(train[: last + 1], dtype=F64), 3)
     assert stored["stopped"] == run.stopped
     assert unpack(stored["frames"]) == levels(run.frames, 0, 1, 64).reshape(-1).tolist()
-    assert training_mod.run_index(
-        *(
-            seq.index(v)
-            for seq, v in zip(
-                (list(training_mod.DATASETS), training_mod.NOISES, training_mod.WIDTHS,
-                 training_mod.ACTIVATIONS, training_mod.LRS),
-                setting,
-                strict=True,
-            )
-        )
-    ) == index  # fmt: skip
+    names = [axis.name for axis in training_mod.AXES]
+    assert training_mod.lookup(training_payload, **dict(zip(names, setting, strict=True))) is stored
 
 
 def test_training_matches_torch_autograd_and_sgd():
@@ -290,7 +242,9 @@ def test_paths_payload_is_the_library_paths(path_tables, paths_payload):
         for name in paths_mod.OPTIMIZERS:
             for li, by_lr in enumerate(path_tables[s][name]):
                 for bi, (path, exit_step) in enumerate(by_lr):
-                    stored = paths_payload["surfaces"][s]["paths"][name][li][bi]
+                    setting = {"surface": surface.name, "optimizer": name}
+                    setting |= {"lr": paths_mod.LRS[li], "beta": paths_mod.BETAS[bi]}
+                    stored = paths_mod.lookup(paths_payload, **setting)
                     assert stored["exit"] == exit_step
                     assert stored["reached"] == paths_mod.first_within(surface, path)
                     assert stored["loss"] == rounded_clear(surface.loss(path), paths_mod.DIGITS)
@@ -324,13 +278,15 @@ def test_paths_are_clear_of_every_edge(path_tables):
 def test_paths_show_the_chapters_stability_limits(paths_payload):
     """On the valley SGD diverges above 2/λ_max = 0.02 and not below; Nesterov (μ = 0.9) above
     2(1 + μ)/((1 + 2μ)·λ_max) ≈ 0.0136; heavy-ball momentum above 2(1 + μ)/λ_max = 0.038."""
-    valley = paths_payload["surfaces"][0]["paths"]
-    lrs = paths_mod.LRS
-    beta = paths_mod.BETAS.index(0.9)
-    for li, lr in enumerate(lrs):
-        assert (valley["SGD"][li][0]["exit"] is not None) == (lr > 0.02), lr
-        assert (valley["Nesterov"][li][beta]["exit"] is not None) == (lr > 0.0136), lr
-        assert (valley["Momentum"][li][beta]["exit"] is not None) == (lr > 0.038), lr
+
+    def exits(optimizer, lr):
+        setting = {"surface": "valley", "optimizer": optimizer, "lr": lr, "beta": 0.9}
+        return paths_mod.lookup(paths_payload, **setting)["exit"] is not None
+
+    for lr in paths_mod.LRS:
+        assert exits("SGD", lr) == (lr > 0.02), lr
+        assert exits("Nesterov", lr) == (lr > 0.0136), lr
+        assert exits("Momentum", lr) == (lr > 0.038), lr
 
 
 def test_paths_payload_size_and_contours(paths_payload):
@@ -385,11 +341,9 @@ def test_flow_probe_matches_torch_autograd(setting):
 
 
 def test_flow_payload_is_the_library_runs(flow_runs, flow_payload):
+    names = [axis.name for axis in flow_mod.AXES]
     for index, setting in enumerate(flow_mod.settings()):
-        a, i, s, bn = setting
-        picks = (flow_mod.ACTIVATIONS.index(a), flow_mod.INITS.index(i),
-                 flow_mod.SCALES.index(s), bn)  # fmt: skip
-        assert flow_mod.run_index(*picks) == index
+        assert flow_mod.AXES.index(**dict(zip(names, setting, strict=True))) == index
     for setting in [("tanh", "he", 0.75, False), ("relu", "he", 2.0, False)]:
         index = flow_mod.settings().index(setting)
         fresh = flow_mod.flow_run(*setting)
@@ -413,9 +367,11 @@ def test_flow_values_are_clear_of_edges(flow_runs):
 def test_flow_teaches_what_the_chapter_says(flow_payload):
     runs = flow_payload["runs"]
 
+    def run(a, i, s, bn):
+        return flow_mod.lookup(flow_payload, activation=a, init=i, scale=s, batchnorm=bn)
+
     def at(a, i, s, bn, epoch=0):
-        picks = (flow_mod.ACTIVATIONS.index(a), flow_mod.INITS.index(i), flow_mod.SCALES.index(s))
-        return runs[flow_mod.run_index(*picks, bn)]["probes"][epoch]
+        return run(a, i, s, bn)["probes"][epoch]
 
     # Sigmoid: the gradient vanishes on the way back, by many orders of magnitude.
     assert float(at("sigmoid", "xavier", 1.0, False)["grad_ratio"]) < 1e-6
@@ -423,40 +379,19 @@ def test_flow_teaches_what_the_chapter_says(flow_payload):
     assert float(at("relu", "xavier", 1.0, False)["act_ratio"]) < 0.05
     assert 1 / 3 < float(at("relu", "he", 1.0, False)["act_ratio"]) < 3
     # Chaotic tanh settings are stored at initialisation only, and only they.
-    for setting, run in zip(flow_mod.settings(), runs, strict=True):
-        assert run["chaotic"] == flow_mod.is_chaotic(*setting)
-        assert len(run["probes"]) == (1 if run["chaotic"] else len(run["probes"]))
-    assert sum(run["chaotic"] for run in runs) == 3  # tanh: Xavier × 2, He × 1.5, He × 2
+    for setting, stored in zip(flow_mod.settings(), runs, strict=True):
+        assert stored["chaotic"] == flow_mod.is_chaotic(*setting)
+        assert len(stored["probes"]) == (1 if stored["chaotic"] else len(stored["probes"]))
+    assert sum(stored["chaotic"] for stored in runs) == 3  # tanh: Xavier × 2, He × 1.5, He × 2
     # BatchNorm keeps every activation's size near 1 whatever the init and scale.
     for s in flow_mod.SCALES:
         assert 0.5 < float(at("relu", "xavier", s, True)["act_ratio"]) < 2
     # Too large an init with ReLU and no BatchNorm: training diverges in the first epoch.
-    picks = (flow_mod.ACTIVATIONS.index("relu"), 1, flow_mod.SCALES.index(2.0))
-    assert runs[flow_mod.run_index(*picks, False)]["diverged"]["epoch"] == 1
+    assert run("relu", "he", 2.0, False)["diverged"]["epoch"] == 1
 
 
 # --------------------------------------------------------------------------------------------
-# The widgets and the page
-
-
-@pytest.mark.parametrize("name", list(LEARNING))
-def test_learning_explorer_box_and_state(name):
-    explorer = LEARNING[name]()
-    assert "0x" not in repr(explorer) and len(repr(explorer)) <= 110
-    controls, view, _caption = explorer.children
-    assert "export default" in view._esm and "function unpack" in view._esm
-    assert f"snn-explorer-box-{name}" in explorer._dom_classes
-    for link in explorer.links:
-        (src, _), (dst, _) = link.source, link.target
-        assert src in controls.children and (dst is view or dst in controls.children)
-    size = len(json.dumps(view.data, allow_nan=False))
-    assert size <= STATE_BUDGET, size
-
-
-def test_learning_javascript_ships_with_the_package():
-    here = Path(course.explorers.__file__).parent
-    for name in ("learning.js", "training.js", "optimizer_paths.js", "gradient_flow.js"):
-        assert (here / name).is_file(), name
+# The stored page
 
 
 @pytest.mark.skipif(
