@@ -1,7 +1,7 @@
-"""Input checks shared by every layer and loss.
+"""Input checks shared by every layer, loss and optimizer.
 
-Each check runs *before* a call changes any state, so a call that fails leaves the object exactly as
-it was. Messages name what was expected and what came.
+``Layer``, ``Loss`` and ``Optimizer`` run them before any state changes. Messages name what was
+expected and what came.
 """
 
 from __future__ import annotations
@@ -87,25 +87,18 @@ def device(value: torch.device | str | None, owner: str) -> torch.device:
     return resolved
 
 
-def cached(value: torch.Tensor | None, owner: object) -> torch.Tensor:
-    """The cache written by forward; backward before forward is an error, not a silent None."""
-    if value is None:
-        raise RuntimeError(f"{type(owner).__name__}.backward() called before forward()")
-    return value
-
-
-def upstream(
-    dout: object,
+def dout(
+    value: object,
     shape: torch.Size,
     dtype: torch.dtype,
+    device: torch.device,
     owner: object,
-    device: torch.device | None = None,
 ) -> torch.Tensor:
-    """Check that ``dout`` has the shape, dtype (and device) of what forward returned."""
+    """``value``, the dout given to backward, if it has the shape, dtype and device of what
+    forward returned."""
     name = type(owner).__name__
-    dout = float_tensor(dout, f"{name}.backward(dout)")
-    same_shape(dout, shape, f"{name}.backward(dout), the shape forward returned,")
-    same_dtype(dout, dtype, f"{name}.backward(dout)")
-    if device is not None:
-        same_device(dout, device, f"{name}.backward(dout), the device forward ran on,")
-    return dout
+    value = float_tensor(value, f"{name}.backward(dout)")
+    same_shape(value, shape, f"{name}.backward(dout), the shape forward returned,")
+    same_dtype(value, dtype, f"{name}.backward(dout)")
+    same_device(value, device, f"{name}.backward(dout), the device forward ran on,")
+    return value

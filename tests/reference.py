@@ -24,6 +24,8 @@ TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "swish": torch.nn.functional.silu,
 }
 
+F32, F64 = torch.float32, torch.float64  # the one definition, for every test module
+
 TOL = 1e-10  # the bar: relative error against torch.autograd in float64
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import assert_all_or_nothing, gen, rel_err
+from reference import F64, assert_all_or_nothing, gen, rel_err
 
 from scratchnn import MLP, Linear, MSELoss
 from scratchnn.layer import Layer
@@ -15,7 +15,6 @@ from scratchnn.optim import SGD, Adam, AdamW, CosineLR, Momentum, RMSProp, StepL
 
 TRAJ_TOL = 1e-10  # the bar for whole trajectories, float64
 STEPS = 100
-F64 = torch.float64
 
 PAIRS = {  # our class -> torch's; the hyper-parameter names are the same on both sides
     "SGD": (SGD, torch.optim.SGD),

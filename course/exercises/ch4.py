@@ -59,13 +59,11 @@ class YourSoftmaxCE(SoftmaxCELoss):
     def __init__(self, fn: Callable) -> None:
         self._fn = fn
 
-    def forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def _forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         self._logits = logits
-        return super().forward(logits, labels)
+        return super()._forward(logits, labels)
 
-    def backward(self) -> torch.Tensor:
-        if self._probs is None:
-            raise RuntimeError("YourSoftmaxCE.backward() called before forward()")
+    def _backward(self) -> torch.Tensor:
         return self._fn(self._logits, self._labels)
 
 
@@ -119,13 +117,11 @@ class YourHuber(HuberLoss):
         super().__init__(delta)
         self._fn = fn
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def _forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         self._pred, self._target = pred, target
-        return super().forward(pred, target)
+        return super()._forward(pred, target)
 
-    def backward(self) -> torch.Tensor:
-        if self._n is None:
-            raise RuntimeError("YourHuber.backward() called before forward()")
+    def _backward(self) -> torch.Tensor:
         return self._fn(self._pred, self._target, self.delta)
 
 

@@ -58,9 +58,7 @@ class YourBatchNorm(BatchNorm1d):
         super().__init__(num_features, dtype=F64)
         self._fn = fn
 
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
-        if self._xhat is None:
-            raise RuntimeError("YourBatchNorm.backward() called before forward()")
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         out = self._fn(self._xhat.clone(), self.gamma.clone(), self._inv_std.clone(), dout)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise TypeError(f"return (dx, dgamma, dbeta), not {describe(out)}")

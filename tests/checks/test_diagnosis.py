@@ -270,12 +270,12 @@ def test_wrong_cache_by_pattern_when_the_cache_is_hidden():
     class ELUHidden(Layer):
         """ELU whose backward evaluates the derivative at the output; caches in a dict."""
 
-        def forward(self, x):
+        def _forward(self, x):
             y = torch.where(x > 0, x, torch.expm1(x))
             self.cache = {"y": y}
             return y
 
-        def backward(self, dout):
+        def _backward(self, dout):
             y = self.cache["y"]
             return torch.where(y > 0, dout, dout * torch.exp(y))
 

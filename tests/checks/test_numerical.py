@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from reference import gen
+from reference import F64, gen
 
 from scratchnn import MLP, BatchNorm1d, Linear, ReLU, Sequential
 from scratchnn.checks import diagnose, gradient_errors
@@ -14,8 +14,6 @@ from scratchnn.checks.numerical import (
     relative_error,
     upstream,
 )
-
-F64 = torch.float64
 
 
 def test_numerical_gradient_of_a_known_function():
