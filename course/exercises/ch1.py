@@ -1,6 +1,6 @@
 """Exercises of chapter 1 (the linear layer): checks and solutions.
 
-1.1 ``linear_backward(x, W, dout) -> (dW, db, dx)``, checked by ``scratchnn.diagnose``;
+1.1 ``linear_backward(x, W, dout) -> (dW, db, dx)``, checked by ``course.diagnosis.diagnose``;
 1.2 ``predict_linear_flops(B, M, N, need_dx) -> (forward, backward)``, against ``linear_flops``;
 1.3 ``sgd_update(params, grads, lr)``, in place, against the update by hand.
 """
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.cost import linear_flops
 from scratchnn.linear import Linear
 

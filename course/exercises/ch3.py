@@ -1,6 +1,6 @@
 """Exercises of chapter 3 (an MLP trained with MSE): checks and solutions.
 
-3.1 ``mse_backward(pred, target) -> dpred``, checked by ``scratchnn.diagnose``;
+3.1 ``mse_backward(pred, target) -> dpred``, checked by ``course.diagnosis.diagnose``;
 3.2 ``count_parameters(dims) -> int``, against ``parameter_count``;
 3.3 ``training_step_flops(dims, B) -> int``, against ``mlp_flops``;
 3.4 ``sgd_one_step(x, y, w, b, lr) -> (w_new, b_new)``, against a ``Linear(1, 1)`` trained one step.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.cost import mlp_flops, parameter_count
 from scratchnn.linear import Linear
 from scratchnn.losses import MSELoss

@@ -1,7 +1,7 @@
 """Exercises of chapter 4 (loss functions): checks and solutions.
 
-4.1 ``softmax_ce_backward(logits, labels) -> dlogits``, checked by ``scratchnn.diagnose``;
-4.2 ``huber_backward(pred, target, delta) -> dpred``, checked by ``scratchnn.diagnose``;
+4.1 ``softmax_ce_backward(logits, labels) -> dlogits``, checked by ``course.diagnosis.diagnose``;
+4.2 ``huber_backward(pred, target, delta) -> dpred``, checked by ``course.diagnosis.diagnose``;
 4.3 ``bce_with_logits(z, y) -> loss``, a stable loss, against ``BCEWithLogitsLoss``;
 4.4 ``loss_of_equal_logits(K) -> float``, the loss of a classifier that has learned nothing.
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
 
 from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong

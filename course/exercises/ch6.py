@@ -1,8 +1,8 @@
 """Exercises of chapter 6 (BatchNorm and dropout): checks and solutions.
 
 6.1 ``batchnorm_backward(xhat, gamma, inv_std, dout) -> (dx, dgamma, dbeta)``, checked by
-    ``scratchnn.diagnose`` on a ``BatchNorm1d`` in training mode;
-6.2 ``dropout_backward(dout, mask, p) -> dx``, checked by ``scratchnn.diagnose_function``;
+    ``course.diagnosis.diagnose`` on a ``BatchNorm1d`` in training mode;
+6.2 ``dropout_backward(dout, mask, p) -> dx``, checked by ``course.diagnosis.diagnose_function``;
 6.3 ``update_running_stats(running_mean, running_var, x, momentum) -> (mean, var)``, against
     ``BatchNorm1d``'s forward in training mode.
 """
@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 import torch
 
+from course.diagnosis import diagnose, diagnose_function
 from scratchnn.batchnorm import BatchNorm1d
-from scratchnn.checks import diagnose, diagnose_function
+from scratchnn.checks.numerical import upstream
 
-from ._check import Result, call, describe, from_diagnosis, passed, same, upstream, wrong
+from ._check import Result, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",

@@ -4,8 +4,9 @@ import pytest
 import torch
 from reference import F64, gen
 
+from course.diagnosis import diagnose
 from scratchnn import MLP, BatchNorm1d, Linear, ReLU, Sequential
-from scratchnn.checks import diagnose, gradient_errors
+from scratchnn.checks import gradient_errors
 from scratchnn.checks.numerical import (
     UPSTREAM_SEED,
     float64_copy,

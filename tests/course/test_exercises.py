@@ -345,7 +345,7 @@ def state(hidden, *, bn=True, buffers=True, buffers_as_params=False):
 
 
 LATER_MISTAKES = [
-    # backward passes: checked by scratchnn.diagnose, then by the chapter's own patterns
+    # backward passes: checked by course.diagnosis.diagnose, then by the chapter's own patterns
     (ch6.check_batchnorm_backward, lambda *a: bn_with(*a, mean_path=False, var_path=False),
      "eval_form", "evaluation mode's gradient"),
     (ch6.check_batchnorm_backward, lambda *a: bn_with(*a, var_path=False), "no_var_path",

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .numerical import relative_error
+from scratchnn.checks.numerical import relative_error
 
 MISTAKES: dict[str, str] = {
     "transposed": "a gradient returned transposed (operands of a product in the wrong order)",

@@ -4,6 +4,7 @@ import pytest
 import torch
 from reference import gen
 
+from course.diagnosis import MISTAKES, Diagnosis, diagnose, diagnose_function
 from scratchnn import (
     ACTIVATIONS,
     ELU,
@@ -25,7 +26,7 @@ from scratchnn import (
     gradient_errors,
     sigmoid,
 )
-from scratchnn.checks import MISTAKES, UPSTREAM_SEED, Diagnosis, diagnose, diagnose_function
+from scratchnn.checks import UPSTREAM_SEED
 
 B, M, N = 5, 3, 4  # distinct, and none is 2, so that every factor has one explanation
 

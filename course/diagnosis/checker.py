@@ -16,7 +16,7 @@ It checks three kinds of thing, always on a float64 deep copy (the caller's obje
 - a **function pair**: ``forward(x) -> y`` and ``backward(x, y, dout) -> dx``, see
   ``diagnose_function``. A forward that returns a 0-dim tensor (a loss) gets dout = 1.
 
-For each gradient that disagrees, ``scratchnn.checks.mistakes`` tries the catalogue of common
+For each gradient that disagrees, ``course.diagnosis.mistakes`` tries the catalogue of common
 mistakes (``MISTAKES``; each named only on an exact match, the module docstring gives the rules).
 Messages are the same on every run: R is seeded, and they print a few stable digits and never the
 measured error of a correct gradient (only that it is below ``tol``).
@@ -41,9 +41,7 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ..losses import Loss
-from .mistakes import MISTAKES, Evidence, classify
-from .numerical import (
+from scratchnn.checks.numerical import (
     UPSTREAM_SEED,
     backward_with_dx,
     children,
@@ -54,6 +52,9 @@ from .numerical import (
     relative_error,
     upstream,
 )
+from scratchnn.losses import Loss
+
+from .mistakes import MISTAKES, Evidence, classify
 
 __all__ = ["MISTAKES", "UPSTREAM_SEED", "Diagnosis", "diagnose", "diagnose_function"]
 
