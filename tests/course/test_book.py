@@ -36,7 +36,7 @@ def test_table_is_markdown_with_one_row_per_item():
 
 def test_show_source_is_the_installed_code():
     shown = show_source(Linear._forward)
-    assert shown.data.startswith("```python\ndef forward(self")
+    assert shown.data.startswith("```python\ndef _forward(self")
     assert "torch.addmm" in shown.data or "addmm" in shown.data
 
 
