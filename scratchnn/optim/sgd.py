@@ -82,13 +82,11 @@ class Momentum(Optimizer):
     def _update(self, p, g, state):
         mu = self.momentum
         g = with_l2(g, p, self.weight_decay)
-        if "v" not in state:
-            state["v"] = g.clone()  # first step: v = g, no decay of a non-existent past
+        v = state.get("v")
+        if v is None:
+            v = state["v"] = g.clone()  # first step: v = g, no decay of a non-existent past
         else:
-            v = state["v"]
-            v *= mu
-            v += g  # v ← μ·v + g
-        v = state["v"]
+            v.mul_(mu).add_(g)  # v ← μ·v + g
         p -= self.lr * (g + mu * v if self.nesterov else v)
 
     def _hypers(self):
