@@ -49,141 +49,22 @@ from scratchnn.checks.numerical import (
     named_layers,
     numerical_gradient,
     param_names,
-    relative_error,
     upstream,
 )
 from scratchnn.losses import Loss
 
-from .mistakes import MISTAKES, Evidence, classify
+from .mistakes import MISTAKES, Evidence
+from .verdict import (
+    Diagnosis,
+    _batch_sizes,
+    _is_square,
+    _label,
+    _report,
+    _resolution,
+    _rounding_floor,
+)
 
 __all__ = ["MISTAKES", "UPSTREAM_SEED", "Diagnosis", "diagnose", "diagnose_function"]
-
-
-@dataclasses.dataclass(frozen=True)
-class Diagnosis:
-    """The verdict. ``str(diagnosis)`` is ``message``.
-
-    ok: every gradient agrees with central differences to ``tol``.
-    max_error: the largest relative error (inf if some gradient has the wrong shape or is missing).
-    per_tensor: relative error per gradient, named as ``gradient_errors`` does ('x', 'layers.0.W').
-    mistake: the ``MISTAKES`` key of the first wrong gradient (None if ok or nothing matched).
-    tensor: the name of that gradient (None if ok).
-    mistakes: {name: key or None} for every wrong gradient.
-    message: a teaching hint, one line per wrong gradient, identical on every run.
-    """
-
-    ok: bool
-    max_error: float
-    per_tensor: dict[str, float]
-    mistake: str | None
-    tensor: str | None
-    mistakes: dict[str, str | None] = dataclasses.field(default_factory=dict)
-    message: str = ""
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _error(a: object, n: torch.Tensor) -> float:
-    if not torch.is_tensor(a) or a.shape != n.shape:
-        return float("inf")
-    return relative_error(a.detach().to(torch.float64), n)
-
-
-# A gradient may differ from central differences by this many times their estimated error before
-# it is called wrong (tests/checks/test_diagnosis.py: no correct layer or loss is flagged at
-# B = 2 … 64).
-NOISE_FACTOR = 4.0
-
-
-def _rounding_floor(f_scale: float, numeric: dict, values: dict, eps: float) -> float:
-    """The absolute error central differences make from float64 rounding, estimated from outside.
-
-    f_scale: Σ|terms| of the scalar f. numeric, values: {name: ∂f/∂θ} and {name: θ}.
-    Noise in f ≈ u·(f_scale + Σ|∂f/∂θ|·|θ|); the central difference divides it by eps.
-    """
-    u = torch.finfo(torch.float64).eps
-    through_inputs = sum((numeric[k].abs() * values[k].abs()).sum().item() for k in numeric)
-    return NOISE_FACTOR * u * (f_scale + through_inputs) / eps
-
-
-def _resolution(
-    f: Callable[[], float], t: torch.Tensor, numeric: torch.Tensor, eps: float
-) -> float:
-    """The error of the central differences ``numeric`` of f in t, measured: a second set at step
-    2·eps differs from the first by their rounding noise and truncation error. Cost: 2·t.numel() f.
-    """
-    coarse = numerical_gradient(f, t, 2 * eps)
-    return NOISE_FACTOR * (numeric - coarse).abs().max().item()
-
-
-def _passes(a: object, n: torch.Tensor, tol: float, floor: Callable[[], float]) -> bool:
-    """max|a − n| ≤ tol·scale + floor(): agreement to ``tol``, or within what the check resolves.
-
-    ``floor`` is called only for a gradient that fails the relative test (it may be costly).
-    """
-    err = _error(a, n)
-    if err < tol:
-        return True
-    if err == float("inf") or not bool(torch.isfinite(a).all()):
-        return False
-    return (a.detach().to(torch.float64) - n).abs().max().item() <= floor()
-
-
-def _label(name: str, loss: bool) -> str:
-    """'x' -> 'dx' ('dpred' for a loss), 'W' -> 'dW', 'layers.0.W' -> 'layers.0.dW'."""
-    head, _, last = name.rpartition(".")
-    last = "pred" if loss and name == "x" else last
-    return f"{head}.d{last}" if head else f"d{last}"
-
-
-def _is_square(t: object) -> bool:
-    return torch.is_tensor(t) and t.ndim == 2 and t.shape[0] == t.shape[1]
-
-
-def _batch_sizes(x: torch.Tensor, out: torch.Tensor, loss: bool) -> tuple[int, int]:
-    """B, the batch (x's first axis), and N, the elements per row of pred (loss) or output."""
-    B = x.shape[0] if x.ndim else 1
-    per_row = (x if loss or out.ndim == 0 else out).numel()
-    return B, max(per_row // max(B, 1), 1)
-
-
-def _report(
-    name,
-    analytic,
-    numeric,
-    evidence: Callable[[str], Evidence],
-    tol: float,
-    floor: Callable[[str], float],
-) -> Diagnosis:
-    """Classify every wrong gradient and write the message. floor(key): see ``_passes``."""
-    errors = {key: _error(analytic[key], numeric[key]) for key in numeric}
-    labels = {key: evidence(key).label for key in numeric}
-    wrong = [
-        key
-        for key in numeric
-        if not _passes(analytic[key], numeric[key], tol, lambda key=key: floor(key))
-    ]
-    if not wrong:
-        listed = ", ".join(labels.values())
-        which = f"all {len(errors)} gradients ({listed}) match" if len(errors) > 1 else ""
-        which = which or f"{listed} matches"
-        within = f"error < {tol:.0e}"
-        if not max(errors.values()) < tol:
-            within += ", or within the rounding error of central differences"
-        message = f"{name} backward: {which} central differences in float64 ({within})."
-        return Diagnosis(True, max(errors.values()), errors, None, None, {}, message)
-    found = {key: classify(analytic[key], numeric[key], evidence(key)) for key in wrong}
-    verb = "disagrees" if len(wrong) == 1 else "disagree"
-    count = f" ({len(wrong)} of {len(errors)} gradients)" if len(errors) > 1 else ""
-    names = ", ".join(labels[key] for key in wrong)
-    lines = [f"{name} backward: {names} {verb} with central differences{count}."]
-    lines += [f"- {found[key].hint}" for key in wrong]
-    mistakes = {key: f.mistake for key, f in found.items()}
-    first = wrong[0]
-    return Diagnosis(
-        False, max(errors.values()), errors, mistakes[first], first, mistakes, "\n".join(lines)
-    )
 
 
 def diagnose(
@@ -238,52 +119,89 @@ def _diagnose_loss(name, obj, x, target, eps, tol) -> Diagnosis:
 
 
 def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
-    y = obj.forward(x)
-    R = upstream(y.shape, seed)
-    pristine = copy.deepcopy(obj)  # caches of forward(x) set, no backward run yet
-    analytic: dict[str, object] = {"x": backward_with_dx(obj, R)}
-    tensors: dict[str, tuple[object, str]] = {}  # name -> (layer, attribute name)
-    for path, layer in named_layers(obj):
-        for p in param_names(layer, obj, params):
-            tensors[path + p] = (layer, p)
+    check = LayerCheck(obj, x, params, seed, eps, tol)
+    analytic, numeric = check.analytic(), check.numeric()
+    diagnosis = _report(name, analytic, numeric, check.evidence, tol, check.floor(numeric))
+    if diagnosis.ok or not children(obj):
+        return diagnosis
+    return _localise(diagnosis, check.pristine, x, check.y, seed, eps, tol)
+
+
+class LayerCheck:
+    """A layer's backward and the evidence about it, at one input x and one seeded upstream R.
+
+    The layer is reduced to the scalar f = Σ forward(x) ⊙ R, whose gradient is exactly what
+    ``backward(R)`` returns and sets. Each method below gathers one kind of evidence that
+    ``classify`` reads when a gradient is wrong.
+    """
+
+    def __init__(self, obj, x: torch.Tensor, params, seed: int, eps: float, tol: float) -> None:
+        self.obj, self.x, self.eps, self.tol = obj, x, eps, tol
+        self.y = obj.forward(x)
+        self.R = upstream(self.y.shape, seed)  # the one seeded upstream gradient
+        self.pristine = copy.deepcopy(obj)  # caches of forward(x) set, no backward run yet
+        self.tensors: dict[str, tuple[object, str]] = {}  # name -> (layer, attribute name)
+        for path, layer in named_layers(obj):
+            for p in param_names(layer, obj, params):
+                self.tensors[path + p] = (layer, p)
+        self.B, self.N = _batch_sizes(x, self.y, loss=False)
+
+    def value(self, key: str) -> torch.Tensor:
+        """The tensor a gradient is taken in: x, or a parameter."""
+        if key == "x":
+            return self.x
+        layer, p = self.tensors[key]
+        return getattr(layer, p)
+
+    def scalar(self, R: torch.Tensor | None = None) -> float:
+        """f = Σ forward(x) ⊙ R (the seeded R unless another is given)."""
+        return (self.obj.forward(self.x) * (self.R if R is None else R)).sum().item()
+
+    def analytic(self) -> dict[str, object]:
+        """What backward(R) gives: dx, and the gradient dP of every parameter P (copies)."""
+        dx = backward_with_dx(self.obj, self.R)
+        out: dict[str, object] = {"x": dx.clone() if torch.is_tensor(dx) else dx}
+        for key, (layer, p) in self.tensors.items():
             grad = getattr(layer, "d" + p, None)
-            analytic[path + p] = grad.clone() if torch.is_tensor(grad) else grad
-    if torch.is_tensor(analytic["x"]):
-        analytic["x"] = analytic["x"].clone()
+            out[key] = grad.clone() if torch.is_tensor(grad) else grad
+        return out
 
-    def scalar(upstream: torch.Tensor = R) -> float:
-        return (obj.forward(x) * upstream).sum().item()
+    def numeric(self) -> dict[str, torch.Tensor]:
+        """The truth: central differences of f in x and in every parameter."""
+        keys = ["x", *self.tensors]
+        return {key: numerical_gradient(self.scalar, self.value(key), self.eps) for key in keys}
 
-    numeric = {"x": numerical_gradient(scalar, x, eps)}
-    for key, (layer, p) in tensors.items():
-        numeric[key] = numerical_gradient(scalar, getattr(layer, p), eps)
-    B, N = _batch_sizes(x, y, loss=False)
-
-    def per_sample(key: str) -> torch.Tensor | None:
-        layer, p = tensors[key]
+    def per_sample(self, key: str) -> torch.Tensor | None:
+        """A parameter's gradient from each row of the batch alone (R kept on row b only)."""
+        R, B = self.R, self.B
         if R.ndim == 0 or R.shape[0] != B:
             return None
         rows = []
         for b in range(B):
             Rb = torch.zeros_like(R)
             Rb[b] = R[b]
-            rows.append(numerical_gradient(lambda Rb=Rb: scalar(Rb), getattr(layer, p), eps))
+            rows.append(
+                numerical_gradient(lambda Rb=Rb: self.scalar(Rb), self.value(key), self.eps)
+            )
         return torch.stack(rows)  # sums to numeric[key]: R is the sum of its rows, f is linear in R
 
-    def swaps(key: str) -> list[tuple[str, torch.Tensor | None]]:
+    def swaps(self, key: str) -> list[tuple[str, torch.Tensor | None]]:
+        """backward again with a cache that holds forward's input replaced by its output (or the
+        reverse): a gradient that then comes out right reads the wrong cache."""
         out = []
-        own = set(tensors) | {"d" + p for p in tensors}  # parameters and their gradients
-        for attr, value in getattr(pristine, "__dict__", {}).items():
+        x, y = self.x, self.y
+        own = set(self.tensors) | {"d" + p for p in self.tensors}  # parameters and their gradients
+        for attr, value in getattr(self.pristine, "__dict__", {}).items():
             if not torch.is_tensor(value) or attr in own:
                 continue
             for held, other, new in (("input x", "output y", y), ("output y", "input x", x)):
                 old = x if new is y else y
                 if value.shape != old.shape or not torch.equal(value, old):
                     continue
-                trial = copy.deepcopy(pristine)
+                trial = copy.deepcopy(self.pristine)
                 setattr(trial, attr, new.clone())
                 try:
-                    dx = backward_with_dx(trial, R.clone())
+                    dx = backward_with_dx(trial, self.R.clone())
                 except Exception:  # a swap that breaks backward proves nothing
                     continue
                 grad = dx if key == "x" else getattr(trial, "d" + key, None)
@@ -295,31 +213,33 @@ def _diagnose_layer(name, obj, x, params, seed, eps, tol) -> Diagnosis:
                 out.append((explanation, grad))
         return out
 
-    def at_output() -> torch.Tensor:
-        y_in = y.clone().contiguous()
-        trial = copy.deepcopy(pristine)
-        return numerical_gradient(lambda: (trial.forward(y_in) * R).sum().item(), y_in, eps)
+    def at_output(self) -> torch.Tensor:
+        """The true dx of an element-wise layer evaluated at y instead of x."""
+        y_in = self.y.clone().contiguous()
+        trial = copy.deepcopy(self.pristine)
+        return numerical_gradient(
+            lambda: (trial.forward(y_in) * self.R).sum().item(), y_in, self.eps
+        )
 
-    own = {key: getattr(layer, p) for key, (layer, p) in tensors.items() if layer is obj}
-    square = {key: t for key, t in own.items() if _is_square(t)}
-
-    def evidence(key: str) -> Evidence:
+    def evidence(self, key: str) -> Evidence:
+        """Everything ``classify`` may read about gradient ``key``."""
+        x, y, obj = self.x, self.y, self.obj
         param, elementwise = key != "x", key == "x" and y.shape == x.shape
+        own = {k: getattr(layer, p) for k, (layer, p) in self.tensors.items() if layer is obj}
+        square = {k: t for k, t in own.items() if _is_square(t)}
         return Evidence(
-            _label(key, False), param, False, B, N, tol, upstream=R, x=x,
-            per_sample=(lambda: per_sample(key)) if param else None,
-            swaps=(lambda: swaps(key)) if not children(obj) else None,
-            at_output=at_output if elementwise else None,
+            _label(key, False), param, False, self.B, self.N, self.tol, upstream=self.R, x=x,
+            per_sample=(lambda: self.per_sample(key)) if param else None,
+            swaps=(lambda: self.swaps(key)) if not children(obj) else None,
+            at_output=self.at_output if elementwise else None,
             weights=None if param else square,
         )  # fmt: skip
 
-    values = {"x": x} | {key: getattr(layer, p) for key, (layer, p) in tensors.items()}
-    noise = _rounding_floor((y * R).abs().sum().item(), numeric, values, eps)
-    floor = lambda key: max(noise, _resolution(scalar, values[key], numeric[key], eps))  # noqa: E731
-    diagnosis = _report(name, analytic, numeric, evidence, tol, floor)
-    if diagnosis.ok or not children(obj):
-        return diagnosis
-    return _localise(diagnosis, pristine, x, y, seed, eps, tol)
+    def floor(self, numeric: dict[str, torch.Tensor]) -> Callable[[str], float]:
+        """What central differences cannot resolve, per gradient (see ``_passes``)."""
+        values = {key: self.value(key) for key in numeric}
+        noise = _rounding_floor((self.y * self.R).abs().sum().item(), numeric, values, self.eps)
+        return lambda key: max(noise, _resolution(self.scalar, values[key], numeric[key], self.eps))
 
 
 def _localise(diagnosis: Diagnosis, chain, x, y, seed, eps, tol) -> Diagnosis:
