@@ -1,7 +1,8 @@
 """The contract every layer, loss and optimizer keeps, tested on each entry of tests/registry.py.
 
 - A call that fails, anywhere (a check, or any torch call inside it), changes nothing: the whole
-  state is bit for bit as before, and the next call gives what it would have given.
+  state is bit for bit as before, and the next call gives what it would have given. An optimizer
+  step runs every check before it writes any tensor (scratchnn/optim/optimizer.py says why).
 - A batch of B = 0 rows is a clear error; so is an input or dout on another device, of another
   dtype or shape, or not a tensor; backward before forward is a clear error.
 - Float32 in, float32 out (and every gradient float32); float64 likewise.
@@ -12,10 +13,19 @@ test file.
 
 import pytest
 import torch
-from reference import F32, F64, assert_all_or_nothing, assert_same_state, gen, state
+from reference import (
+    F32,
+    F64,
+    FailAt,
+    InjectedError,
+    assert_all_or_nothing,
+    assert_same_state,
+    gen,
+    state,
+)
 from registry import LAYERS, LOSSES, OPTIMIZERS, WIDTH
 
-from scratchnn import MLP, MSELoss
+from scratchnn import MLP, SGD, MSELoss
 
 B = 6
 
@@ -181,15 +191,29 @@ def _trained(name, steps, dtype=F64):
     return opt
 
 
+def _fails_only_in_its_checks(make, call, checks):
+    """Every torch call ``checks(obj)`` makes (the checks a step runs first), failed in turn inside
+    ``call(obj)``: each failure leaves the whole state as it was, so no tensor was written before
+    the checks had all passed."""
+    probe = make()
+    with FailAt(None) as counter:
+        checks(probe)
+    assert counter.calls > 0
+    for n in range(counter.calls):
+        obj = make()
+        before = state(obj)
+        with pytest.raises(InjectedError), FailAt(n):
+            call(obj)
+        assert_same_state(state(obj), before, f"after a failure at call {n}")
+
+
 @pytest.mark.parametrize("steps", [0, 2], ids=["first_step", "later_step"])
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
-def test_a_failure_anywhere_in_a_step_changes_nothing(name, steps):
+def test_a_step_checks_everything_before_it_writes(name, steps):
     # The state compared covers the parameters, every state tensor, the step count and the model.
-    def step_again(opt):
-        opt.step()
-        return opt
-
-    assert_all_or_nothing(lambda: _trained(name, steps), lambda opt: opt.step(), after=step_again)
+    _fails_only_in_its_checks(
+        lambda: _trained(name, steps), lambda opt: opt.step(), lambda opt: opt._checked_gradients()
+    )
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
@@ -224,21 +248,18 @@ def test_a_step_keeps_the_dtype(name, dtype):
     assert all(t.dtype == dtype for state in opt.state for t in state.values())
 
 
-def test_layer_step_is_the_one_sgd_all_or_nothing():
+def test_layer_step_is_the_one_sgd():
     def trained():
         net = MLP([3, 4, 2], generator=gen(1), dtype=F64)
         net.forward(torch.randn(5, 3, generator=gen(2), dtype=F64))
         net.backward(torch.randn(5, 2, generator=gen(3), dtype=F64))
         return net
 
-    def step_again(net):
-        net.step(0.1)
-        return net
-
-    assert_all_or_nothing(trained, lambda net: net.step(0.1), after=step_again)
+    _fails_only_in_its_checks(
+        trained, lambda net: net.step(0.1), lambda net: SGD(net, 0.1)._checked_gradients()
+    )
     by_layer, by_sgd = trained(), trained()
     by_layer.step(0.1)
     OPTIMIZERS["SGD"](by_sgd).step()
-    assert all(
-        torch.equal(a, b) for a, b in zip(by_layer.parameters(), by_sgd.parameters(), strict=True)
-    )
+    pairs = zip(by_layer.parameters(), by_sgd.parameters(), strict=True)
+    assert all(torch.equal(a, b) for a, b in pairs)
