@@ -7,7 +7,8 @@ knows the rounding noise of central differences and, for each wrong gradient, na
 from the catalogue ``MISTAKES`` (mistakes.py) that matches exactly.
 """
 
-from .checker import Diagnosis, diagnose, diagnose_function
+from .checker import Diagnosis, diagnose
+from .function import diagnose_function
 from .mistakes import MISTAKES
 
 __all__ = ["MISTAKES", "Diagnosis", "diagnose", "diagnose_function"]

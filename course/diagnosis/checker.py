@@ -53,7 +53,8 @@ from scratchnn.checks.numerical import (
 )
 from scratchnn.losses import Loss
 
-from .mistakes import MISTAKES, Evidence
+from .function import diagnose_function
+from .mistakes import Evidence
 from .verdict import (
     Diagnosis,
     _batch_sizes,
@@ -64,7 +65,7 @@ from .verdict import (
     _rounding_floor,
 )
 
-__all__ = ["MISTAKES", "UPSTREAM_SEED", "Diagnosis", "diagnose", "diagnose_function"]
+__all__ = ["Diagnosis", "diagnose", "diagnose_function"]
 
 
 def diagnose(
@@ -266,59 +267,3 @@ def _localise(diagnosis: Diagnosis, chain, x, y, seed, eps, tol) -> Diagnosis:
     return dataclasses.replace(
         diagnosis, mistake=d.mistake, tensor=tensor, message="\n".join(lines)
     )
-
-
-def diagnose_function(
-    forward: Callable[[torch.Tensor], torch.Tensor],
-    backward: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
-    x: torch.Tensor,
-    *,
-    seed: int = UPSTREAM_SEED,
-    eps: float = 1e-6,
-    tol: float = 1e-6,
-) -> Diagnosis:
-    """Check a hand-written function pair: ``forward(x) -> y`` and ``backward(x, y, dout) -> dx``.
-
-    ``backward`` receives forward's input and output, so it may use either (σ′ = y(1 − y) needs
-    only y). dout is a seeded random tensor of y's shape (1.0 if y is 0-dim). Both functions must
-    be pure: they are called many times, on float64 copies.
-    """
-    x = x.detach().to(torch.float64).clone().contiguous()
-    y = forward(x).detach()
-    R = upstream(y.shape, seed)
-    analytic = {"x": backward(x.clone(), y.clone(), R.clone())}
-    numeric = {"x": numerical_gradient(lambda: (forward(x) * R).sum().item(), x, eps)}
-    B, N = _batch_sizes(x, y, loss=y.ndim == 0)
-    same = y.shape == x.shape
-
-    def swaps() -> list[tuple[str, torch.Tensor | None]]:
-        out = []
-        for args, used, needed in (((y, y), "x", "y"), ((x, x), "y", "x")):
-            try:
-                dx = backward(args[0].clone(), args[1].clone(), R.clone())
-            except Exception:  # a swap that breaks backward proves nothing
-                continue
-            out.append(
-                (
-                    f"comes out right when backward(x, y, dout) gets {needed} in place of {used}: "
-                    f"the formula uses {used} where it needs {needed}",
-                    dx,
-                )
-            )
-        return out
-
-    def at_output() -> torch.Tensor:
-        y_in = y.clone().to(torch.float64).contiguous()
-        return numerical_gradient(lambda: (forward(y_in) * R).sum().item(), y_in, eps)
-
-    def evidence(key: str) -> Evidence:
-        return Evidence(
-            "dx", False, y.ndim == 0, B, N, tol, upstream=R, x=x,
-            swaps=swaps if same else None, at_output=at_output if same else None,
-        )  # fmt: skip
-
-    f = lambda: (forward(x) * R).sum().item()  # noqa: E731
-    noise = _rounding_floor((y * R).abs().sum().item(), numeric, {"x": x}, eps)
-    floor = lambda key: max(noise, _resolution(f, x, numeric[key], eps))  # noqa: E731
-    name = getattr(forward, "__name__", "forward")
-    return _report(name, analytic, numeric, evidence, tol, floor)
