@@ -46,17 +46,16 @@ class Snapshot:
         pending = [obj]
         while pending:
             layer = pending.pop()
-            attributes = vars(layer).copy()
             in_place = {}
             for name in getattr(layer, "_updated_in_place", ()):
-                value = attributes.get(name)
+                value = getattr(layer, name, None)
                 if isinstance(value, torch.Tensor):
                     in_place[name] = value.clone()
                 elif isinstance(value, torch.Generator):
                     in_place[name] = value.get_state()
-            self._saved.append((layer, attributes, in_place))
+            self._saved.append((layer, vars(layer).copy(), in_place))
             if isinstance(layer, Layer):
-                pending.extend(layer.children())
+                pending += layer.children()
 
     def restore(self) -> None:
         """Put every attribute, in-place tensor and generator back as it was."""
@@ -96,7 +95,8 @@ class Layer:
             x = _validate.float_tensor(x, what)
             _validate.nonempty_batch(x, what)
         else:
-            x = _validate.batch_input(x, self.in_width, self.parameters()[0], what)
+            like = getattr(self, self.param_names[0])  # x must have its dtype and device
+            x = _validate.batch_input(x, self.in_width, like, what)
         before = Snapshot(self)
         try:
             y = self._forward(x)
