@@ -92,25 +92,25 @@ class BatchNorm1d(Layer):
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, N) -> y: (B, N).  Cost: O(B·N); training mode also updates the running stats."""
         self._batch_stats = self.training  # backward's formula depends on it
-        if not self.training:  # the running estimates: each row normalised on its own
+        if self.training:
+            B = x.shape[0]
+            if B < 2:
+                raise ValueError(
+                    "BatchNorm1d.forward(x): training mode needs a batch of at least 2 rows to "
+                    f"estimate a variance, got B={B} (use eval() for single rows)"
+                )
+            mean = x.mean(dim=0)  # (N,)
+            centred = x - mean  # (B, N)
+            var = (centred * centred).mean(dim=0)  # (N,), biased: divides by B, as x̂ does
+            self._inv_std = (var + self.eps).rsqrt()  # (N,), 1/σ
+            self._xhat = centred * self._inv_std  # (B, N): x̂ = (x − μ)/σ
+            m = self.momentum
+            # In place: whoever holds the running statistics sees them move.
+            self.running_mean.lerp_(mean, m)  # r + m·(μ − r) = (1 − m)·r + m·μ
+            self.running_var.lerp_(var * (B / (B - 1)), m)  # the unbiased variance
+        else:  # the running estimates: each row is normalised on its own
             self._inv_std = (self.running_var + self.eps).rsqrt()
             self._xhat = (x - self.running_mean) * self._inv_std
-            return torch.addcmul(self.beta, self._xhat, self.gamma)  # γ·x̂ + β in one pass
-        B = x.shape[0]
-        if B < 2:
-            raise ValueError(
-                "BatchNorm1d.forward(x): training mode needs a batch of at least 2 rows to "
-                f"estimate a variance, got B={B} (use eval() for single rows)"
-            )
-        mean = x.mean(dim=0)  # (N,)
-        centred = x - mean  # (B, N)
-        var = (centred * centred).mean(dim=0)  # (N,), biased: divides by B, as the normalisation
-        self._inv_std = (var + self.eps).rsqrt()  # (N,), 1/σ
-        self._xhat = centred * self._inv_std  # (B, N): x̂ = (x − μ)/σ
-        m = self.momentum
-        # In place: whoever holds the running statistics sees them move.
-        self.running_mean.lerp_(mean, m)  # r + m·(μ − r) = (1 − m)·r + m·μ
-        self.running_var.lerp_(var * (B / (B - 1)), m)  # the unbiased variance
         return torch.addcmul(self.beta, self._xhat, self.gamma)  # γ·x̂ + β in one pass
 
     def _backward(self, dout: torch.Tensor) -> torch.Tensor:
