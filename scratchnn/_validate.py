@@ -33,6 +33,25 @@ def nonempty_batch(x: torch.Tensor, what: str) -> None:
         )
 
 
+def layer_input(x: object, width: int | None, like: torch.Tensor | None, what: str) -> None:
+    """Raise the clear error for a forward input: any non-empty float tensor if ``width`` is None,
+    else a (B, width) batch like ``batch_input``'s."""
+    if width is None:
+        float_tensor(x, what)
+        nonempty_batch(x, what)
+    else:
+        batch_input(x, width, like, what)
+
+
+def fits_layer(x: object, width: int | None, like: torch.Tensor | None) -> bool:
+    """Would ``layer_input`` accept x? The same conditions, asked without building a message."""
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.numel() == 0:
+        return False
+    return width is None or (
+        x.ndim == 2 and x.shape[1] == width and x.dtype == like.dtype and x.device == like.device
+    )
+
+
 def batch_input(x: object, width: int, like: torch.Tensor, what: str) -> torch.Tensor:
     """``x`` if it is a non-empty (B, width) floating-point batch with ``like``'s dtype and device.
 

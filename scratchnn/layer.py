@@ -90,13 +90,10 @@ class Layer:
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, …) -> y.  Checks x, then runs ``_forward``; if that raises, changes nothing."""
-        what = f"{type(self).__name__}.forward(x)"
-        if self.in_width is None:
-            x = _validate.float_tensor(x, what)
-            _validate.nonempty_batch(x, what)
-        else:
-            like = getattr(self, self.param_names[0])  # x must have its dtype and device
-            x = _validate.batch_input(x, self.in_width, like, what)
+        width = self.in_width
+        like = None if width is None else getattr(self, self.param_names[0])  # its dtype, device
+        if not _validate.fits_layer(x, width, like):  # the message is built only for an error
+            _validate.layer_input(x, width, like, f"{type(self).__name__}.forward(x)")
         before = Snapshot(self)
         try:
             y = self._forward(x)
@@ -116,7 +113,14 @@ class Layer:
         """
         if self._output is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        dout = _validate.dout(dout, *self._output, self)
+        shape, dtype, device = self._output
+        if not (
+            isinstance(dout, torch.Tensor)
+            and dout.shape == shape
+            and dout.dtype == dtype
+            and dout.device == device
+        ):  # the message is built only for an error
+            _validate.dout(dout, shape, dtype, device, self)
         before = Snapshot(self)
         try:
             dx = self._backward(dout, need_dx=need_dx) if self.skips_dx else self._backward(dout)
