@@ -121,3 +121,14 @@ def dout(
     same_dtype(value, dtype, f"{name}.backward(dout)")
     same_device(value, device, f"{name}.backward(dout), the device forward ran on,")
     return value
+
+
+def gradients(params: list[torch.Tensor], grads: list[torch.Tensor], owner: str) -> None:
+    """Every gradient has its parameter's shape, dtype and device: the check before any update."""
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        if g.shape != p.shape or g.dtype != p.dtype or g.device != p.device:
+            raise ValueError(
+                f"{owner}: gradient {i} must match its parameter, expected shape "
+                f"{tuple(p.shape)}, {p.dtype} on {p.device}, got shape {tuple(g.shape)}, "
+                f"{g.dtype} on {g.device}"
+            )

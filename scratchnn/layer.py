@@ -163,11 +163,13 @@ class Layer:
     def step(self, lr: float) -> None:
         """Plain SGD, in place: ``p -= lr * dp`` for every parameter. O(#parameters).
 
-        The one SGD of the library, ``scratchnn.optim.SGD``, takes the step (all or nothing).
+        The rule of ``scratchnn.optim.SGD``, with its check first: every gradient exists and
+        matches its parameter before any tensor changes.
         """
-        from .optim import SGD  # optim builds on this module
-
-        SGD(self, lr).step()
+        params, grads = self.parameters(), self.gradients()
+        _validate.gradients(params, grads, f"{type(self).__name__}.step")
+        for p, dp in zip(params, grads, strict=True):
+            p -= lr * dp
 
     def snapshot(self) -> Snapshot:
         """The state of this layer and its children (caches, gradients, buffers), for ``restore``.

@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 import torch
 
+from .. import _validate
 from ..layer import Layer
 
 
@@ -140,13 +141,7 @@ class Optimizer:
                 f"{name}: the model's parameters were replaced by new tensors after the optimizer "
                 "was built; update parameters in place (p.copy_(...)) or build a new optimizer"
             )
-        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-            if g.shape != p.shape or g.dtype != p.dtype or g.device != p.device:
-                raise ValueError(
-                    f"{name}: gradient {i} must match its parameter, expected shape "
-                    f"{tuple(p.shape)}, {p.dtype} on {p.device}, got shape {tuple(g.shape)}, "
-                    f"{g.dtype} on {g.device}"
-                )
+        _validate.gradients(self.params, grads, name)
         return grads
 
     def _update(self, p: torch.Tensor, g: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
