@@ -111,9 +111,10 @@ class Layer:
         it (``Linear``: one matrix product) sets ``skips_dx`` and takes ``need_dx``. If
         ``_backward`` raises, the layer is put back as it was.
         """
-        if self._output is None:
+        expected = self._forward_output()
+        if expected is None:
             raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        shape, dtype, device = self._output
+        shape, dtype, device = expected
         if not (
             isinstance(dout, torch.Tensor)
             and dout.shape == shape
@@ -128,6 +129,10 @@ class Layer:
             before.restore()
             raise
         return dx if need_dx else None
+
+    def _forward_output(self) -> tuple[torch.Size, torch.dtype, torch.device] | None:
+        """(shape, dtype, device) of what the last forward returned: what dout must match."""
+        return self._output
 
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError

@@ -53,6 +53,9 @@ class Sequential(Layer):
             dout = layer.backward(dout, need_dx=True)  # the layer before needs it
         return first.backward(dout, need_dx=need_dx)
 
+    def _forward_output(self) -> tuple[torch.Size, torch.dtype, torch.device] | None:
+        return self.layers[-1]._forward_output()  # its layers may also be run one by one
+
     def backward(self, dout: torch.Tensor, *, need_dx: bool = False) -> torch.Tensor | None:
         """As ``Layer.backward``, but without dL/d(input) unless asked: see ``_backward``."""
         return super().backward(dout, need_dx=need_dx)

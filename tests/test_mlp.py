@@ -195,3 +195,19 @@ def test_batchnorm_rejecting_one_row_leaves_the_layers_before_it_as_they_were():
 def test_asking_for_cuda_without_cuda_is_a_clear_error():
     with pytest.raises(ValueError, match="MLP: device 'cuda' cannot be used on this machine"):
         MLP([3, 4, 2], device="cuda")
+
+
+def test_a_model_whose_layers_ran_one_by_one_can_run_backward():
+    # The explorers and chapter 6 run the layers themselves (to read each activation), then call
+    # model.backward: the layers hold the caches, and the last one says what dout must be.
+    net = MLP([3, 4, 2], generator=gen(0), dtype=F64)
+    x, dout = torch.randn(5, 3, dtype=F64), torch.randn(5, 2, dtype=F64)
+    h = x
+    for layer in net.layers:
+        h = layer.forward(h)
+    dx = net.backward(dout, need_dx=True)
+    reference = MLP([3, 4, 2], generator=gen(0), dtype=F64)
+    reference.forward(x)
+    assert torch.equal(dx, reference.backward(dout, need_dx=True))
+    with pytest.raises(ValueError, match=r"expected shape \(5, 2\), got \(5, 3\)"):
+        net.backward(torch.ones(5, 3, dtype=F64))

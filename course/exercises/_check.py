@@ -18,6 +18,7 @@ from course.diagnosis import Diagnosis
 from scratchnn.checks import relative_error
 
 __all__ = [
+    "F64",
     "NOT_ATTEMPTED",
     "Result",
     "call",
@@ -25,6 +26,8 @@ __all__ = [
     "passed",
     "wrong",
 ]
+
+F64 = torch.float64  # the exercises' checks compute in float64; the one definition
 
 NOT_ATTEMPTED = "not attempted yet"
 

@@ -15,7 +15,7 @@ from course.diagnosis import diagnose
 from scratchnn.cost import linear_flops
 from scratchnn.linear import Linear
 
-from ._check import Result, as_float, call, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, as_float, call, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -27,7 +27,6 @@ __all__ = [
     "solution_sgd_update",
 ]
 
-F64 = torch.float64
 B, M, N = 5, 3, 4  # distinct and none is 2: every wrong factor has one explanation
 
 

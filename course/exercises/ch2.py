@@ -20,7 +20,7 @@ from course.diagnosis import diagnose_function
 from scratchnn.activations import ELU, sigmoid
 from scratchnn.checks.numerical import upstream
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -34,7 +34,6 @@ __all__ = [
     "solution_tanh_backward",
 ]
 
-F64 = torch.float64
 B, N = 5, 3
 
 

@@ -18,7 +18,7 @@ from scratchnn.cost import mlp_flops, parameter_count
 from scratchnn.linear import Linear
 from scratchnn.losses import MSELoss
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, wrong
 
 __all__ = [
     "EXERCISES",
@@ -32,7 +32,6 @@ __all__ = [
     "solution_training_step_flops",
 ]
 
-F64 = torch.float64
 B, N = 5, 3  # distinct and none is 2: a missing 1/B, 1/N or 1/(B·N) has one explanation
 
 

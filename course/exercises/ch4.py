@@ -16,7 +16,7 @@ import torch
 from course.diagnosis import diagnose
 from scratchnn.losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -30,7 +30,6 @@ __all__ = [
     "solution_softmax_ce_backward",
 ]
 
-F64 = torch.float64
 B, K = 5, 4  # distinct and none is 2: a missing 1/B has one explanation
 N = 3
 DELTA = 1.5

@@ -17,7 +17,7 @@ from course.diagnosis import diagnose, diagnose_function
 from scratchnn.batchnorm import BatchNorm1d
 from scratchnn.checks.numerical import upstream
 
-from ._check import Result, call, describe, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -29,7 +29,6 @@ __all__ = [
     "solution_update_running_stats",
 ]
 
-F64 = torch.float64
 B, N = 5, 3  # distinct and none is 2: a missing 1/B has one explanation
 
 
