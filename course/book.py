@@ -74,7 +74,7 @@ def fmt(value: float, digits: int = 4, *, check_margin: bool = False) -> str:
     return f"{value + 0.0:.{digits}g}".replace("-", "−")
 
 
-def rounded(value: float, digits: int = 6) -> float:
+def round_significant(value: float, digits: int = 6) -> float:
     """``value`` rounded to ``digits`` significant digits (a float; inf and nan unchanged)."""
     value = float(value)
     return value if not math.isfinite(value) else float(f"{value:.{digits}g}")
@@ -93,7 +93,7 @@ def glue_number(name: str, value: float, digits: int = 6, *, check_margin: bool 
     is_int = isinstance(value, int) and not isinstance(value, bool)
     if check_margin and not is_int:
         _require_margin(value, digits, f"glue_number({name!r})")
-    glued = value if is_int else rounded(value, digits)
+    glued = value if is_int else round_significant(value, digits)
     glue(name, glued, display=False)
 
 

@@ -19,10 +19,6 @@ from .activations import (
 )
 from .batchnorm import BatchNorm1d
 from .checks import (
-    MISTAKES,
-    Diagnosis,
-    diagnose,
-    diagnose_function,
     gradcheck,
     gradient_errors,
     numerical_gradient,
@@ -52,7 +48,6 @@ __all__ = [
     "ACTIVATIONS",
     "ELU",
     "GELU",
-    "MISTAKES",
     "MLP",
     "SGD",
     "Activation",
@@ -62,7 +57,6 @@ __all__ = [
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "CosineLR",
-    "Diagnosis",
     "Dropout",
     "ElementwiseLoss",
     "HuberLoss",
@@ -84,8 +78,6 @@ __all__ = [
     "Swish",
     "Tanh",
     "checks",
-    "diagnose",
-    "diagnose_function",
     "get_activation",
     "gradcheck",
     "gradient_errors",

@@ -1,7 +1,7 @@
-"""Input checks shared by every layer and loss.
+"""Input checks shared by every layer, loss and optimizer.
 
-Each check runs *before* a call changes any state, so a call that fails leaves the object exactly as
-it was. Messages name what was expected and what came.
+``Layer``, ``Loss`` and ``Optimizer`` run them before any state changes. Messages name what was
+expected and what came.
 """
 
 from __future__ import annotations
@@ -31,6 +31,25 @@ def nonempty_batch(x: torch.Tensor, what: str) -> None:
         raise ValueError(
             f"{what}: expected at least one element per row, got shape {tuple(x.shape)}"
         )
+
+
+def layer_input(x: object, width: int | None, like: torch.Tensor | None, what: str) -> None:
+    """Raise the clear error for a forward input: any non-empty float tensor if ``width`` is None,
+    else a (B, width) batch like ``batch_input``'s."""
+    if width is None:
+        float_tensor(x, what)
+        nonempty_batch(x, what)
+    else:
+        batch_input(x, width, like, what)
+
+
+def fits_layer(x: object, width: int | None, like: torch.Tensor | None) -> bool:
+    """Would ``layer_input`` accept x? The same conditions, asked without building a message."""
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point() or x.numel() == 0:
+        return False
+    return width is None or (
+        x.ndim == 2 and x.shape[1] == width and x.dtype == like.dtype and x.device == like.device
+    )
 
 
 def batch_input(x: object, width: int, like: torch.Tensor, what: str) -> torch.Tensor:
@@ -87,25 +106,29 @@ def device(value: torch.device | str | None, owner: str) -> torch.device:
     return resolved
 
 
-def cached(value: torch.Tensor | None, owner: object) -> torch.Tensor:
-    """The cache written by forward; backward before forward is an error, not a silent None."""
-    if value is None:
-        raise RuntimeError(f"{type(owner).__name__}.backward() called before forward()")
+def dout(
+    value: object,
+    shape: torch.Size,
+    dtype: torch.dtype,
+    device: torch.device,
+    owner: object,
+) -> torch.Tensor:
+    """``value``, the dout given to backward, if it has the shape, dtype and device of what
+    forward returned."""
+    name = type(owner).__name__
+    value = float_tensor(value, f"{name}.backward(dout)")
+    same_shape(value, shape, f"{name}.backward(dout), the shape forward returned,")
+    same_dtype(value, dtype, f"{name}.backward(dout)")
+    same_device(value, device, f"{name}.backward(dout), the device forward ran on,")
     return value
 
 
-def upstream(
-    dout: object,
-    shape: torch.Size,
-    dtype: torch.dtype,
-    owner: object,
-    device: torch.device | None = None,
-) -> torch.Tensor:
-    """Check that ``dout`` has the shape, dtype (and device) of what forward returned."""
-    name = type(owner).__name__
-    dout = float_tensor(dout, f"{name}.backward(dout)")
-    same_shape(dout, shape, f"{name}.backward(dout), the shape forward returned,")
-    same_dtype(dout, dtype, f"{name}.backward(dout)")
-    if device is not None:
-        same_device(dout, device, f"{name}.backward(dout), the device forward ran on,")
-    return dout
+def gradients(params: list[torch.Tensor], grads: list[torch.Tensor], owner: str) -> None:
+    """Every gradient has its parameter's shape, dtype and device: the check before any update."""
+    for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+        if g.shape != p.shape or g.dtype != p.dtype or g.device != p.device:
+            raise ValueError(
+                f"{owner}: gradient {i} must match its parameter, expected shape "
+                f"{tuple(p.shape)}, {p.dtype} on {p.device}, got shape {tuple(g.shape)}, "
+                f"{g.dtype} on {g.device}"
+            )

@@ -11,13 +11,11 @@ math is finite, and gives the limit there (GELU(−inf) = 0, GELU′(+inf) = 1):
 
 from __future__ import annotations
 
-import functools
 import math
 
 import torch
 
-from . import _validate
-from .layer import Layer, all_or_nothing
+from .layer import Layer
 
 
 def sigmoid(x: torch.Tensor) -> torch.Tensor:
@@ -31,72 +29,11 @@ def sigmoid(x: torch.Tensor) -> torch.Tensor:
 
 
 class Activation(Layer):
-    """Shared plumbing: type checks, the backward-before-forward guard, the dout shape check.
-
-    A subclass's ``_forward`` caches what its derivative needs as it computes; if it raises part
-    way, ``forward`` puts the old caches back (``all_or_nothing``), so that the next backward still
-    pairs the previous batch's caches with each other.
-    """
+    """An element-wise function: ``_forward`` computes f(x) and caches what f' needs,
+    ``_backward`` returns dout · f'(x). ``Layer`` checks the input, checks dout against what
+    forward returned, and keeps a failed call from changing anything."""
 
     label: str = ""  # the name the book, its tables and its explorers print: "Leaky ReLU"
-    _shape: torch.Size | None = None
-    _dtype: torch.dtype | None = None
-    _device: torch.device | None = None
-
-    def forward(self, x: torch.Tensor, *, overwrite: bool = False) -> torch.Tensor:
-        """x: any shape, e.g. (B, N) -> same shape.  Cost: O(B·N).
-
-        ``overwrite=True`` lets y be written into x's memory, as ``backward``'s does for dout:
-        a ``Sequential`` passes it when x is a new tensor that only it holds (a Linear's output).
-        """
-        what = f"{type(self).__name__}.forward(x)"
-        x = _validate.float_tensor(x, what)
-        _validate.nonempty_batch(x, what)
-        in_place = overwrite and _in_place_matches(type(self), "_forward")
-        with all_or_nothing(self):
-            shape, dtype, device = x.shape, x.dtype, x.device  # read before x may be overwritten
-            y = self._forward_(x) if in_place else self._forward(x)
-            self._shape, self._dtype, self._device = shape, dtype, device
-        return y
-
-    def backward(self, dout: torch.Tensor, *, overwrite: bool = False) -> torch.Tensor:
-        """dout = dL/dy, same shape as x -> dL/dx = dout · f'(x).  Cost: O(B·N).
-
-        ``overwrite=True`` lets the result be written into ``dout``'s memory: a ``Sequential``
-        passes it when dout is a tensor it made itself (the fresh dL/dx of the Linear after this
-        layer) and nobody else holds. It saves allocating a (B, N) tensor; the values are the same.
-        """
-        if self._shape is None or self._dtype is None:
-            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
-        dout = _validate.upstream(dout, self._shape, self._dtype, self, device=self._device)
-        in_place = overwrite and _in_place_matches(type(self), "_backward")
-        return self._backward_(dout) if in_place else self._backward(dout)
-
-    def _forward(self, x: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
-
-    def _forward_(self, x: torch.Tensor) -> torch.Tensor:
-        """``_forward`` allowed to write into x (torch's trailing _: in place); by default it
-        does not. An activation that caches its input must not."""
-        return self._forward(x)
-
-    def _backward_(self, dout: torch.Tensor) -> torch.Tensor:
-        """``_backward`` allowed to write into dout; by default it does not."""
-        return self._backward(dout)
-
-
-@functools.cache
-def _in_place_matches(cls: type, method: str) -> bool:
-    """Is ``method + "_"`` (the in-place form) written by the same class as ``method``? A subclass
-    that changes ``_forward`` or ``_backward`` but not its in-place form must not be bypassed."""
-
-    def owner(name: str) -> type:
-        return next(c for c in cls.__mro__ if name in vars(c))
-
-    return owner(method + "_") is owner(method)
 
 
 class Sigmoid(Activation):
@@ -134,8 +71,8 @@ class ReLU(Activation):
 
     ``x * (x > 0)`` would give −inf·0 = NaN at x = −inf; ``clamp`` has no such product. The
     derivative is 1 exactly where the output y is positive, so sign(y) *is* the 0/1 mask, already
-    as floats: on a CPU, multiplying by it is faster than masking with a bool tensor
-    (``torch.where`` or a product with ``y > 0``; benchmarks/bench_layers.py measures the ratio).
+    as floats, and backward is one product. (Chapter 2 times it against the bool mask the article
+    caches: which is faster depends on the machine.)
     """
 
     label = "ReLU"
@@ -144,15 +81,8 @@ class ReLU(Activation):
         self._y = x.clamp(min=0.0)  # the output alone determines the derivative
         return self._y
 
-    def _forward_(self, x):
-        self._y = x.clamp_(min=0.0)  # the same values, in x's memory: x itself is not cached
-        return self._y
-
     def _backward(self, dout):
         return dout * self._y.sign()
-
-    def _backward_(self, dout):
-        return dout.mul_(self._y.sign())  # the same product, into dout's memory
 
 
 class LeakyReLU(Activation):

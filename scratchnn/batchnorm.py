@@ -85,37 +85,35 @@ class BatchNorm1d(Layer):
     def num_features(self) -> int:
         return self.gamma.shape[0]
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    @property
+    def in_width(self) -> int:
+        return self.num_features  # forward takes (B, N) batches
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, N) -> y: (B, N).  Cost: O(B·N); training mode also updates the running stats."""
-        x = _validate.batch_input(x, self.num_features, self.gamma, "BatchNorm1d.forward(x)")
-        B = x.shape[0]
+        self._batch_stats = self.training  # backward's formula depends on it
         if self.training:
+            B = x.shape[0]
             if B < 2:
                 raise ValueError(
                     "BatchNorm1d.forward(x): training mode needs a batch of at least 2 rows to "
                     f"estimate a variance, got B={B} (use eval() for single rows)"
                 )
             mean = x.mean(dim=0)  # (N,)
-            xhat = x - mean  # (B, N), centred; scaled to x̂ in place below
-            var = (xhat * xhat).mean(dim=0)  # (N,), biased: divides by B, as the normalisation
-            inv_std = (var + self.eps).rsqrt()  # (N,), 1/σ
-            xhat.mul_(inv_std)  # (B, N): x̂ = (x − μ)/σ
+            centred = x - mean  # (B, N)
+            var = (centred * centred).mean(dim=0)  # (N,), biased: divides by B, as x̂ does
+            self._inv_std = (var + self.eps).rsqrt()  # (N,), 1/σ
+            self._xhat = centred * self._inv_std  # (B, N): x̂ = (x − μ)/σ
             m = self.momentum
-            running_mean = self.running_mean.lerp(mean, m)  # r + m·(μ − r) = (1 − m)·r + m·μ
-            running_var = self.running_var.lerp(var * (B / (B - 1)), m)  # the unbiased variance
-        else:
-            inv_std = (self.running_var + self.eps).rsqrt()
-            xhat = (x - self.running_mean) * inv_std
-        y = torch.addcmul(self.beta, xhat, self.gamma)  # γ·x̂ + β in one pass
-        # Everything is computed; only now is state written, so a forward that raises changes
-        # nothing. The running statistics are updated in place: whoever holds them sees it.
-        if self.training:
-            self.running_mean.copy_(running_mean)
-            self.running_var.copy_(running_var)
-        self._xhat, self._inv_std, self._batch_stats = xhat, inv_std, self.training
-        return y
+            # In place: whoever holds the running statistics sees them move.
+            self.running_mean.lerp_(mean, m)  # r + m·(μ − r) = (1 − m)·r + m·μ
+            self.running_var.lerp_(var * (B / (B - 1)), m)  # the unbiased variance
+        else:  # the running estimates: each row is normalised on its own
+            self._inv_std = (self.running_var + self.eps).rsqrt()
+            self._xhat = (x - self.running_mean) * self._inv_std
+        return torch.addcmul(self.beta, self._xhat, self.gamma)  # γ·x̂ + β in one pass
 
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         """dout = dL/dy: (B, N) -> dL/dx: (B, N); also sets ``dgamma`` and ``dbeta`` (N,).
 
             dL/dβ = Σ_i dout                        (N,)
@@ -137,17 +135,13 @@ class BatchNorm1d(Layer):
         Cost: ≈ 7·B·N FLOPs (4·B·N in evaluation mode). The code is the formula as written, five
         passes over (B, N); benchmarks/bench_fused.py measures a fused form in two passes.
         """
-        xhat = _validate.cached(self._xhat, self)
-        dout = _validate.upstream(dout, xhat.shape, xhat.dtype, self, device=xhat.device)
-        dbeta = dout.sum(dim=0)  # (N,)
-        dgamma = (dout * xhat).sum(dim=0)  # (N,)
-        if self._batch_stats:
-            B = xhat.shape[0]
-            dx = (self.gamma * self._inv_std / B) * (B * dout - dbeta - xhat * dgamma)
-        else:
-            dx = dout * (self.gamma * self._inv_std)  # μ and σ are constants: a diagonal Jacobian
-        self.dbeta, self.dgamma = dbeta, dgamma  # last: a backward that raises changes nothing
-        return dx
+        xhat = self._xhat
+        self.dbeta = dout.sum(dim=0)  # (N,)
+        self.dgamma = (dout * xhat).sum(dim=0)  # (N,)
+        if not self._batch_stats:
+            return dout * (self.gamma * self._inv_std)  # μ and σ constants: a diagonal Jacobian
+        B = xhat.shape[0]
+        return (self.gamma * self._inv_std / B) * (B * dout - self.dbeta - xhat * self.dgamma)
 
     def __repr__(self) -> str:
         return (

@@ -13,8 +13,7 @@ import numbers
 
 import torch
 
-from . import _validate
-from .layer import Layer, all_or_nothing
+from .layer import Layer
 
 
 class Dropout(Layer):
@@ -31,7 +30,7 @@ class Dropout(Layer):
     Memory: forward keeps the scaled mask (entries 0 or 1/(1 − p)), the size of x, for backward.
     """
 
-    _updated_in_place = ("generator",)  # every draw advances it: a Snapshot saves its state
+    _updated_in_place = ("generator",)  # every draw advances it: a failed call puts it back
 
     def __init__(self, p: float = 0.5, *, generator: torch.Generator | None = None) -> None:
         if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
@@ -39,42 +38,27 @@ class Dropout(Layer):
         self.p = float(p)
         self.generator = generator
         self._scaled_mask: torch.Tensor | None = None  # mask/(1 − p); None: forward was identity
-        self._shape: torch.Size | None = None
-        self._dtype: torch.dtype | None = None
-        self._device: torch.device | None = None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x -> x·mask/(1 − p) in training mode, x itself in evaluation mode (or for p = 0).
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x -> x·mask/(1 − p) in training mode, x itself in evaluation mode (or for p = 0)."""
+        if not self.training or self.p == 0.0:
+            self._scaled_mask = None
+            return x
+        keep = 1.0 - self.p
+        device = self.generator.device if self.generator is not None else x.device
+        u = torch.rand(x.shape, generator=self.generator, dtype=x.dtype, device=device)
+        mask = (u < keep).to(device=x.device, dtype=x.dtype)  # P(u < keep) = 1 − p
+        # 1/(1 − p) is applied to the 0/1 mask once, so forward and backward each cost one
+        # multiply per entry and backward multiplies by exactly what forward did.
+        self._scaled_mask = mask / keep
+        return x * self._scaled_mask
 
-        A forward that raises changes nothing, the generator's state included.
-        """
-        x = _validate.float_tensor(x, "Dropout.forward(x)")
-        _validate.nonempty_batch(x, "Dropout.forward(x)")
-        with all_or_nothing(self):  # a forward that raises changes nothing, the generator included
-            if not self.training or self.p == 0.0:
-                scaled_mask, y = None, x
-            else:
-                keep = 1.0 - self.p
-                device = self.generator.device if self.generator is not None else x.device
-                u = torch.rand(x.shape, generator=self.generator, dtype=x.dtype, device=device)
-                mask = (u < keep).to(device=x.device, dtype=x.dtype)  # P(u < keep) = 1 − p
-                # 1/(1 − p) is applied to the 0/1 mask once, so forward and backward each cost one
-                # multiply per entry and backward multiplies by exactly what forward did.
-                scaled_mask = mask.div_(keep)
-                y = x * scaled_mask
-            self._scaled_mask = scaled_mask
-            self._shape, self._dtype, self._device = x.shape, x.dtype, x.device
-        return y
-
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         """dout -> dout·mask/(1 − p), the same mask as the last forward (dout in evaluation mode).
 
         y = x·s with a constant s (the scaled mask), so dL/dx = dL/dy·s, entry by entry.
         Cost: one multiply per entry.
         """
-        if self._shape is None or self._dtype is None:
-            raise RuntimeError("Dropout.backward() called before forward()")
-        dout = _validate.upstream(dout, self._shape, self._dtype, self, device=self._device)
         return dout if self._scaled_mask is None else dout * self._scaled_mask
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""The one interface every building block shares.
+"""The one interface every building block shares, and the guarantees every layer keeps.
 
 A layer is anything with ``forward(x) -> y`` and ``backward(dout) -> dx``. A layer that learns also
 names its parameters in ``param_names``; the gradient of parameter ``P`` lives in attribute ``dP``
@@ -11,11 +11,14 @@ layers and optimizers:
 
 ``backward`` *overwrites* gradients rather than adding to them, so there is no ``zero_grad``.
 
-A call either finishes or changes nothing. Each layer computes first and stores its caches and
-gradients last, by rebinding attributes (never by writing into the tensors they held). So the state
-of a layer is its attribute dictionary, and a ``Snapshot`` of it (references, plus copies of the
-little that changes in place: BatchNorm's running statistics, Dropout's generator) is enough to
-put everything back: ``Sequential`` does that when one of its layers raises part way.
+A subclass writes only the math, in ``_forward(x)`` and ``_backward(dout)``. Everything else
+lives here, once, in ``forward`` and ``backward``:
+
+- the input is checked first (a floating-point tensor, at least one row; for a layer with
+  parameters, (B, ``in_width``) with their dtype and device), and ``dout`` must have the shape,
+  dtype and device of what forward returned; backward before forward is a clear error;
+- a call either finishes or changes nothing: a ``Snapshot`` of the layer is taken before the math
+  runs and put back if it raises, so the next backward still pairs one batch's caches.
 
 Layers whose behaviour differs between training and evaluation (BatchNorm, Dropout) read
 ``self.training``, switched by ``train()`` and ``eval()``.
@@ -25,15 +28,16 @@ from __future__ import annotations
 
 import torch
 
+from . import _validate
+
 
 class Snapshot:
     """The state of ``obj`` (a layer or a loss) and of its sub-layers, to put back with ``restore``.
 
-    Taken in O(#attributes): each attribute dictionary is copied, not the tensors in it, because a
-    call rebinds its caches and gradients rather than writing into them. The exceptions are the
-    attributes named in ``_updated_in_place``: a tensor there is copied (BatchNorm's running
+    Taken in O(#attributes): each attribute dictionary is copied, not the tensors in it, because
+    the math rebinds its caches and gradients rather than writing into them. The exceptions are
+    the attributes named in ``_updated_in_place``: a tensor there is copied (BatchNorm's running
     statistics), a ``torch.Generator`` has its state saved (Dropout's: every draw advances it).
-    This runs at every call of a ``Sequential``: a few dictionary operations per layer.
     """
 
     def __init__(self, obj: object) -> None:
@@ -42,17 +46,16 @@ class Snapshot:
         pending = [obj]
         while pending:
             layer = pending.pop()
-            attributes = vars(layer).copy()
             in_place = {}
             for name in getattr(layer, "_updated_in_place", ()):
-                value = attributes.get(name)
+                value = getattr(layer, name, None)
                 if isinstance(value, torch.Tensor):
                     in_place[name] = value.clone()
                 elif isinstance(value, torch.Generator):
                     in_place[name] = value.get_state()
-            self._saved.append((layer, attributes, in_place))
+            self._saved.append((layer, vars(layer).copy(), in_place))
             if isinstance(layer, Layer):
-                pending.extend(layer.children())
+                pending += layer.children()
 
     def restore(self) -> None:
         """Put every attribute, in-place tensor and generator back as it was."""
@@ -67,38 +70,74 @@ class Snapshot:
                     state[name].copy_(saved)  # the same tensor object gets its old values
 
 
-class all_or_nothing:  # noqa: N801 (a context manager, named like one written with contextlib)
-    """``with all_or_nothing(obj): ...`` runs a block that changes ``obj``; if the block raises,
-    ``obj`` is put back as it was (``Snapshot``) and the exception goes on."""
-
-    def __init__(self, obj: object) -> None:
-        self._before = Snapshot(obj)
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, error: BaseException | None, traceback: object) -> bool:
-        if kind is not None:
-            self._before.restore()
-        return False  # never swallow the exception
-
-
 class Layer:
-    """Base class: ``forward`` / ``backward`` plus the parameter protocol described above."""
+    """Base class: ``forward`` / ``backward`` around a subclass's ``_forward`` / ``_backward``."""
 
     param_names: tuple[str, ...] = ()
     training: bool = True
-    # True for layers whose backward takes ``need_dx`` and can skip dL/dx (Linear, Sequential):
-    # the first layer of a network gets its input from data, and nobody reads that gradient.
+    # True where ``_backward`` takes ``need_dx`` and can skip dL/dx (Linear, Sequential).
     skips_dx: bool = False
-    # Attributes whose contents forward changes in place instead of rebinding them: tensors
+    # Attributes whose contents _forward changes in place instead of rebinding them: tensors
     # (BatchNorm's running statistics) and generators (Dropout's). A ``Snapshot`` copies them.
     _updated_in_place: tuple[str, ...] = ()
+    # What the last forward returned, (shape, dtype, device): what backward's dout must match.
+    _output: tuple[torch.Size, torch.dtype, torch.device] | None = None
+
+    @property
+    def in_width(self) -> int | None:
+        """The width d of the (B, d) inputs a layer with parameters takes; None: any shape."""
+        return None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (B, …) -> y.  Checks x, then runs ``_forward``; if that raises, changes nothing."""
+        width = self.in_width
+        like = None if width is None else getattr(self, self.param_names[0])  # its dtype, device
+        if not _validate.fits_layer(x, width, like):  # the message is built only for an error
+            _validate.layer_input(x, width, like, f"{type(self).__name__}.forward(x)")
+        before = Snapshot(self)
+        try:
+            y = self._forward(x)
+            self._output = (y.shape, y.dtype, y.device)
+        except BaseException:
+            before.restore()
+            raise
+        return y
+
+    def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor | None:
+        """dout = dL/dy, forward's output's shape -> dL/dx (None if not ``need_dx``).
+
+        Fills the gradients ``dP`` of the parameters. The input of a network is data, and nobody
+        reads the gradient of data: ``need_dx=False`` says so, and a layer that can skip computing
+        it (``Linear``: one matrix product) sets ``skips_dx`` and takes ``need_dx``. If
+        ``_backward`` raises, the layer is put back as it was.
+        """
+        expected = self._forward_output()
+        if expected is None:
+            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
+        shape, dtype, device = expected
+        if not (
+            isinstance(dout, torch.Tensor)
+            and dout.shape == shape
+            and dout.dtype == dtype
+            and dout.device == device
+        ):  # the message is built only for an error
+            _validate.dout(dout, shape, dtype, device, self)
+        before = Snapshot(self)
+        try:
+            dx = self._backward(dout, need_dx=need_dx) if self.skips_dx else self._backward(dout)
+        except BaseException:
+            before.restore()
+            raise
+        return dx if need_dx else None
+
+    def _forward_output(self) -> tuple[torch.Size, torch.dtype, torch.device] | None:
+        """(shape, dtype, device) of what the last forward returned: what dout must match."""
+        return self._output
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
@@ -127,24 +166,15 @@ class Layer:
         return own + [g for child in self.children() for g in child.gradients()]
 
     def step(self, lr: float) -> None:
-        """Plain SGD, in place: ``P ← P − lr·dP`` for every parameter. O(#parameters).
+        """Plain SGD, in place: ``p -= lr * dp`` for every parameter. O(#parameters).
 
-        All or nothing: every gradient is checked against its parameter first, then one call,
-        ``torch._foreach_add_`` (the multi-tensor add that torch.optim is built on), updates them
-        all. A loop of ``p.add_(...)`` could stop half way (an exception between two
-        iterations); the optimizers of ``scratchnn.optim`` avoid that by computing new values
-        out of place and copying them in, which costs an extra pass over the parameters that
-        plain SGD, with no state to keep, can do without.
+        The rule of ``scratchnn.optim.SGD``, with its check first: every gradient exists and
+        matches its parameter before any tensor changes.
         """
-        params, grads = self.parameters(), self.gradients()  # both checked before any update
-        for p, g in zip(params, grads, strict=True):
-            if g.shape != p.shape or g.dtype != p.dtype or g.device != p.device:
-                raise ValueError(
-                    f"{type(self).__name__}.step: a gradient must match its parameter, expected "
-                    f"shape {tuple(p.shape)}, {p.dtype} on {p.device}, got shape "
-                    f"{tuple(g.shape)}, {g.dtype} on {g.device}"
-                )
-        torch._foreach_add_(params, grads, alpha=-lr)  # each p.add_(g, alpha=−lr), in one call
+        params, grads = self.parameters(), self.gradients()
+        _validate.gradients(params, grads, f"{type(self).__name__}.step")
+        for p, dp in zip(params, grads, strict=True):
+            p -= lr * dp
 
     def snapshot(self) -> Snapshot:
         """The state of this layer and its children (caches, gradients, buffers), for ``restore``.

@@ -66,15 +66,17 @@ class Linear(Layer):
     def out_features(self) -> int:
         return self.W.shape[1]
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (B, M) -> (B, N).  Cost: 2·B·M·N + B·N FLOPs, O(B·M·N)."""
-        x = _validate.batch_input(x, self.in_features, self.W, "Linear.forward(x)")
-        # addmm fuses the bias add into the matrix multiply: one pass over Y instead of two.
-        y = torch.addmm(self.b, x, self.W)
-        self._x = x  # stored only once y exists: a multiply that raises leaves the old cache
-        return y
+    @property
+    def in_width(self) -> int:
+        return self.in_features  # forward takes (B, M) batches
 
-    def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor | None:
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (B, M) -> (B, N).  Cost: 2·B·M·N + B·N FLOPs, O(B·M·N)."""
+        self._x = x  # dW = xᵀ·dout needs it
+        # addmm fuses the bias add into the matrix multiply: one pass over Y instead of two.
+        return torch.addmm(self.b, x, self.W)
+
+    def _backward(self, dout: torch.Tensor, need_dx: bool = True) -> torch.Tensor | None:
         """dout = dL/dY: (B, N) -> dL/dX: (B, M); also sets ``dW`` (M, N) and ``db`` (N,).
 
             dL/dW = Xᵀ · dL/dY      (M, B)·(B, N) -> (M, N)    2·B·M·N FLOPs
@@ -83,17 +85,10 @@ class Linear(Layer):
 
         With ``need_dx=False`` (the first layer of a network, whose input is data) the third
         product, a third of the backward cost, is skipped and ``None`` is returned.
-        All three are computed before ``dW`` and ``db`` are stored: a backward that raises changes
-        nothing.
         """
-        x = _validate.cached(self._x, self)
-        shape = torch.Size((x.shape[0], self.out_features))
-        dout = _validate.upstream(dout, shape, x.dtype, self, device=x.device)
-        dW = x.T @ dout
-        db = dout.sum(dim=0)
-        dx = dout @ self.W.T if need_dx else None
-        self.dW, self.db = dW, db
-        return dx
+        self.dW = self._x.T @ dout
+        self.db = dout.sum(dim=0)
+        return dout @ self.W.T if need_dx else None
 
     def __repr__(self) -> str:
         return f"Linear({self.in_features}, {self.out_features}, dtype={self.W.dtype})"

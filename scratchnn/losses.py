@@ -22,19 +22,47 @@ import torch
 
 from . import _validate
 from .activations import sigmoid
-from .layer import all_or_nothing
+from .layer import Snapshot
 
 
 class Loss:
-    """The loss interface: ``forward(pred, target) -> 0-dim tensor``, ``backward() -> dL/dpred``."""
+    """The loss interface: ``forward(pred, target) -> 0-dim tensor``, ``backward() -> dL/dpred``.
+
+    A subclass writes ``_check(pred, target)`` (what its inputs must be) and the math,
+    ``_forward`` and ``_backward``. Here, once: the checks run first, a ``_forward`` that raises
+    changes nothing (a ``Snapshot`` is put back), and backward before forward is a clear error.
+    """
+
+    _ready = False  # has a forward finished?
 
     def __call__(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         return self.forward(pred, target)
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+        """pred, target -> 0-dim loss; caches what backward needs."""
+        self._check(pred, target)
+        before = Snapshot(self)
+        try:
+            loss = self._forward(pred, target)
+        except BaseException:
+            before.restore()
+            raise
+        self._ready = True
+        return loss
 
     def backward(self) -> torch.Tensor:
+        """-> dL/dpred, pred's shape and dtype."""
+        if not self._ready:
+            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
+        return self._backward()
+
+    def _check(self, pred: torch.Tensor, target: torch.Tensor) -> None:
+        raise NotImplementedError
+
+    def _forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _backward(self) -> torch.Tensor:
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -48,10 +76,8 @@ class ElementwiseLoss(Loss):
     ``_grad(scale)``, ℓ' times ``scale`` = 1/(B·N) (folding the scale in saves a pass).
     """
 
-    _n: int | None = None
-
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        """pred, target: same shape, e.g. (B, N) -> 0-dim loss.  Cost: O(B·N)."""
+    def _check(self, pred: torch.Tensor, target: torch.Tensor) -> None:
+        """pred, target: floating-point tensors of one shape, e.g. (B, N), dtype and device."""
         name = type(self).__name__
         pred = _validate.float_tensor(pred, f"{name}.forward(pred)")
         target = _validate.float_tensor(target, f"{name}.forward(target)")
@@ -59,21 +85,18 @@ class ElementwiseLoss(Loss):
         _validate.same_shape(target, pred.shape, f"{name}.forward(target), pred's shape,")
         _validate.same_dtype(target, pred.dtype, f"{name}.forward(target), pred's dtype,")
         _validate.same_device(target, pred.device, f"{name}.forward(target), pred's device,")
-        self._validate(pred, target)
-        # _loss caches what _grad needs as it goes; if anything raises, every cache goes back,
-        # so that _n and the caches always describe the same batch.
-        with all_or_nothing(self):
-            loss = self._loss(pred, target).mean()
-            self._n, self._shape = pred.numel(), pred.shape
-        return loss
+        self._check_values(pred, target)
 
-    def backward(self) -> torch.Tensor:
+    def _forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """pred, target: same shape, e.g. (B, N) -> 0-dim loss.  Cost: O(B·N)."""
+        self._n = pred.numel()
+        return self._loss(pred, target).mean()
+
+    def _backward(self) -> torch.Tensor:
         """-> dL/dpred, pred's shape.  Cost: O(B·N)."""
-        if self._n is None:
-            raise RuntimeError(f"{type(self).__name__}.backward() called before forward()")
         return self._grad(1.0 / self._n)
 
-    def _validate(self, pred: torch.Tensor, target: torch.Tensor) -> None:
+    def _check_values(self, pred: torch.Tensor, target: torch.Tensor) -> None:
         """Extra checks on values (ranges); nothing by default."""
 
     def _loss(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -156,7 +179,7 @@ class BCELoss(ElementwiseLoss):
     LOG_MIN = -100.0
     DENOM_MIN = 1e-12
 
-    def _validate(self, pred, target):
+    def _check_values(self, pred, target):
         _check_unit_interval(pred, "BCELoss.forward(pred) (probabilities)")
         _check_unit_interval(target, "BCELoss.forward(target)")
 
@@ -183,7 +206,7 @@ class BCEWithLogitsLoss(ElementwiseLoss):
     gradient needs no such care: σ(±inf) is exactly 1 or 0, so dℓ/dz = 1 − y or −y, finite.
     """
 
-    def _validate(self, pred, target):
+    def _check_values(self, pred, target):
         _check_unit_interval(target, "BCEWithLogitsLoss.forward(target)")
 
     def _loss(self, pred, target):
@@ -217,10 +240,8 @@ class SoftmaxCELoss(Loss):
     −log softmax(logits)[label].   backward() -> (p − onehot(label)) / B, shape (B, K).
     """
 
-    _probs: torch.Tensor | None = None
-
-    def forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """logits: (B, K), labels: (B,) -> 0-dim.  Cost: O(B·K)."""
+    def _check(self, logits: torch.Tensor, labels: torch.Tensor) -> None:
+        """logits: (B, K) floating point; labels: (B,) integers in [0, K), on logits' device."""
         logits = _validate.float_tensor(logits, "SoftmaxCELoss.forward(logits)")
         if logits.ndim != 2:
             raise ValueError(
@@ -248,26 +269,25 @@ class SoftmaxCELoss(Loss):
                 f"SoftmaxCELoss.forward(labels): expected labels in [0, {K - 1}], got min "
                 f"{low}, max {high}"
             )
-        log_p = log_softmax(logits)  # (B, K)
-        probs = torch.exp(log_p)
-        column = labels.unsqueeze(1)  # (B, 1): where each row's label sits
-        loss = -log_p.gather(1, column).mean()  # log p[b, label_b], row by row
-        self._probs, self._labels = probs, labels  # stored once nothing can fail
-        return loss
 
-    def backward(self) -> torch.Tensor:
+    def _forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """logits: (B, K), labels: (B,) -> 0-dim.  Cost: O(B·K)."""
+        log_p = log_softmax(logits)  # (B, K)
+        self._probs, self._labels = torch.exp(log_p), labels
+        column = labels.unsqueeze(1)  # (B, 1): where each row's label sits
+        return -log_p.gather(1, column).mean()  # log p[b, label_b], row by row
+
+    def _backward(self) -> torch.Tensor:
         """-> dL/dlogits = (p − y)/B, shape (B, K).  Cost: O(B·K)."""
-        if self._probs is None:
-            raise RuntimeError("SoftmaxCELoss.backward() called before forward()")
         B = self._probs.shape[0]
         column = self._labels.unsqueeze(1)  # (B, 1)
         minus_one = torch.full(column.shape, -1.0, dtype=self._probs.dtype, device=column.device)
         grad = self._probs.scatter_add(1, column, minus_one)  # p − onehot(y): −1 at each label
-        return grad.div_(B)  # a new tensor already: divided in place
+        return grad / B
 
     @property
     def probs(self) -> torch.Tensor:
         """The softmax of the last forward's logits, (B, K); each row sums to 1."""
-        if self._probs is None:
+        if not self._ready:
             raise RuntimeError("SoftmaxCELoss.probs read before forward()")
         return self._probs

@@ -14,17 +14,16 @@ from collections.abc import Sequence
 import torch
 
 from . import _validate
-from .activations import Activation, get_activation
-from .layer import Layer, all_or_nothing
+from .activations import get_activation
+from .layer import Layer
 from .linear import Linear
 
 
 class Sequential(Layer):
     """Layers applied in order; backward runs them in reverse.  Cost: the sum of the layers'.
 
-    All or nothing: if one layer raises (BatchNorm1d given a single row in training), the layers
-    before it are put back as they were (``Layer.snapshot``), so the model's caches and gradients
-    still belong to one batch, the last one that went through whole.
+    If one layer raises (BatchNorm1d given a single row in training), ``Layer`` puts every layer
+    back as it was, so the model's caches and gradients still belong to one batch.
     """
 
     skips_dx = True
@@ -35,55 +34,35 @@ class Sequential(Layer):
     def children(self) -> list[Layer]:
         return self.layers
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, d_0) -> (B, d_L), through every layer in order."""
-        with all_or_nothing(self):
-            before = None  # the layer that made x
-            for layer in self.layers:
-                # Linear's output is a new tensor that it does not keep and only this loop holds:
-                # the activation after it may compute in place (see ``backward``).
-                if type(before) is Linear and isinstance(layer, Activation):
-                    x = layer.forward(x, overwrite=True)
-                else:
-                    x = layer.forward(x)
-                before = layer
+        for layer in self.layers:
+            x = layer.forward(x)
         return x
 
-    def backward(self, dout: torch.Tensor, *, need_dx: bool = False) -> torch.Tensor | None:
+    def _backward(self, dout: torch.Tensor, need_dx: bool = True) -> torch.Tensor | None:
         """dout: dL/d(output) -> dL/d(input) if ``need_dx``, else None; fills every gradient.
 
         A model's input is data, and nobody reads the gradient of data; autograd skips it too.
-        So by default the first layer does not compute dL/d(input): for a first ``Linear`` that
-        is one matrix product, a third of its backward cost. Ask for it with ``need_dx=True``
-        (a Sequential inside another one is asked by its parent).
+        So ``model.backward(dout)`` does not ask the first layer for dL/d(input): for a first
+        ``Linear`` that is one matrix product, a third of its backward cost. Ask for it with
+        ``need_dx=True`` (a Sequential inside another one is asked by its parent).
         """
         first, *rest = self.layers
-        with all_or_nothing(self):
-            after = None  # the layer after this one, whose backward made dout
-            for layer in reversed(rest):
-                # Linear's dL/dx (dout·Wᵀ) is a new tensor that only this loop holds: the
-                # activation before it may write its own result into it instead of allocating
-                # another. (Only this library's Linear: a subclass might return something it keeps.)
-                overwrite = type(after) is Linear and isinstance(layer, Activation)
-                if overwrite:
-                    dout = layer.backward(dout, overwrite=True)
-                else:
-                    dout = _backward(layer, dout, need_dx=True)
-                after = layer
-            dx = _backward(first, dout, need_dx=need_dx)
-        return dx
+        for layer in reversed(rest):
+            dout = layer.backward(dout, need_dx=True)  # the layer before needs it
+        return first.backward(dout, need_dx=need_dx)
+
+    def _forward_output(self) -> tuple[torch.Size, torch.dtype, torch.device] | None:
+        return self.layers[-1]._forward_output()  # its layers may also be run one by one
+
+    def backward(self, dout: torch.Tensor, *, need_dx: bool = False) -> torch.Tensor | None:
+        """As ``Layer.backward``, but without dL/d(input) unless asked: see ``_backward``."""
+        return super().backward(dout, need_dx=need_dx)
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"{type(self).__name__}(\n  {inner}\n)"
-
-
-def _backward(layer: Layer, dout: torch.Tensor, *, need_dx: bool) -> torch.Tensor | None:
-    """``layer.backward(dout)``, skipping dL/dx where the layer can (``Layer.skips_dx``)."""
-    if getattr(layer, "skips_dx", False):  # a duck-typed layer may not say
-        return layer.backward(dout, need_dx=need_dx)
-    dx = layer.backward(dout)
-    return dx if need_dx else None
 
 
 def _check_dims(dims: object) -> list[int]:

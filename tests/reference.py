@@ -24,6 +24,8 @@ TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "swish": torch.nn.functional.silu,
 }
 
+F32, F64 = torch.float32, torch.float64  # the one definition, for every test module
+
 TOL = 1e-10  # the bar: relative error against torch.autograd in float64
 
 
@@ -65,10 +67,6 @@ class FailAt(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-# Attributes whose contents mean nothing between calls (an optimizer's output buffers): not state.
-SCRATCH = frozenset({"_buffers"})
-
-
 def state(obj: object, seen: dict | None = None) -> object:
     """A deep, comparable copy of everything ``obj`` holds: tensors cloned, generators' states."""
     seen = {} if seen is None else seen
@@ -84,7 +82,7 @@ def state(obj: object, seen: dict | None = None) -> object:
         if id(obj) in seen:  # an optimizer's model, a layer held twice: once is enough
             return ("seen", seen[id(obj)])
         seen[id(obj)] = len(seen)
-        attributes = sorted((k, v) for k, v in vars(obj).items() if k not in SCRATCH)
+        attributes = sorted(vars(obj).items())
         return (type(obj).__name__, {k: state(v, seen) for k, v in attributes})
     return obj
 

@@ -76,16 +76,3 @@ def test_restore_takes_only_a_snapshot_of_the_same_layer():
     a, b = Linear(2, 3), Linear(2, 3)
     with pytest.raises(ValueError, match="expected a snapshot of this layer, got one of another"):
         a.restore(b.snapshot())
-
-
-def test_step_with_a_gradient_on_another_device_is_a_clear_error():
-    lin = Linear(2, 3)
-    lin.forward(torch.ones(4, 2))
-    lin.backward(torch.ones(4, 3))
-    W = lin.W.clone()
-    lin.db = torch.zeros(3, device="meta")
-    with pytest.raises(
-        ValueError, match=r"must match its parameter, expected .* on cpu, got .* on meta"
-    ):
-        lin.step(0.1)
-    assert torch.equal(lin.W, W)

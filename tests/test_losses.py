@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from reference import TOL, assert_all_or_nothing, assert_same_state, gen, rel_err, state
+from reference import TOL, gen, rel_err
 
 from scratchnn import (
     BCELoss,
@@ -194,42 +194,6 @@ def _batch(name: str, rows: int, seed: int):
 
 def _make(name: str):
     return SoftmaxCELoss() if name == "softmax_ce" else ELEMENTWISE[name][0]()
-
-
-@pytest.mark.parametrize("name", ALL_LOSSES)
-def test_a_failure_anywhere_in_forward_keeps_the_previous_batch(name):
-    # The bug this guards against: the element count was stored before the loss was computed, so
-    # after a forward that raised, backward returned the old gradient at the new batch's scale.
-    def used_once():
-        loss = _make(name)
-        loss.forward(*_batch(name, 5, seed=1))
-        return loss
-
-    def backward(loss):
-        return loss.backward(), loss
-
-    new_batch = _batch(name, 8, seed=2)
-    calls = assert_all_or_nothing(used_once, lambda loss: loss.forward(*new_batch), after=backward)
-    assert calls >= 3
-
-
-@pytest.mark.parametrize("name", ALL_LOSSES)
-def test_an_empty_batch_is_a_clear_error_and_changes_nothing(name):
-    loss = _make(name)
-    loss.forward(*_batch(name, 5, seed=1))
-    before = state(loss)
-    with pytest.raises(ValueError, match=r"expected a batch of at least one row, got B = 0"):
-        loss.forward(*_batch(name, 0, seed=2))
-    assert_same_state(state(loss), before)
-
-
-@pytest.mark.parametrize("name", list(ELEMENTWISE))
-def test_a_target_on_another_device_is_a_clear_error(name):
-    pred, target = _batch(name, 5, seed=1)
-    with pytest.raises(
-        ValueError, match=r"pred's device,: expected a tensor on cpu, got one on meta"
-    ):
-        _make(name).forward(pred, target.to("meta"))
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])

@@ -3,7 +3,7 @@
 Each chapter's notebook ends with exercises. For each, the reader writes a function (the stub
 raises ``NotImplementedError``) and a check cell runs it through ``chN.check_…``, which returns a
 ``Result``: "passed", "not attempted yet", or "not right yet" with a hint that names the mistake
-(``scratchnn.diagnose`` for backward passes, known wrong answers for numbers). The solutions,
+(``course.diagnosis.diagnose`` for backward passes, known wrong answers for numbers). The solutions,
 ``chN.solution_…``, live here too: the book shows them behind a toggle, and the tests run every one
 through its check. ``chN.EXERCISES`` lists the (check, solution) pairs.
 """

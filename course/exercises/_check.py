@@ -10,21 +10,24 @@ printed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import UPSTREAM_SEED, Diagnosis, relative_error
+from course.diagnosis import Diagnosis
+from scratchnn.checks import relative_error
 
 __all__ = [
+    "F64",
     "NOT_ATTEMPTED",
     "Result",
     "call",
     "from_diagnosis",
     "passed",
-    "upstream",
     "wrong",
 ]
+
+F64 = torch.float64  # the exercises' checks compute in float64; the one definition
 
 NOT_ATTEMPTED = "not attempted yet"
 
@@ -44,8 +47,8 @@ class Result:
     exercise: its title, e.g. "Exercise 1.1 (Linear's backward pass)".
     status: "passed", "not attempted", "wrong" or "error".
     detail: what the checker found (the teaching hint when wrong; empty when not attempted).
-    mistake: a short key naming the mistake (a ``scratchnn.MISTAKES`` key for a backward pass,
-        an exercise's own key otherwise); None when passed or when nothing matched.
+    mistake: a short key naming the mistake (a ``course.diagnosis.MISTAKES`` key for a backward
+        pass, an exercise's own key otherwise); None when passed or when nothing matched.
     """
 
     exercise: str
@@ -95,7 +98,7 @@ def call(exercise: str, fn: Callable, *args) -> tuple[object, Result | None]:
 
 
 def from_diagnosis(exercise: str, diagnosis: Diagnosis, label: str | None = None) -> Result:
-    """A ``scratchnn.diagnose`` verdict as a result: its message is the detail.
+    """A ``course.diagnosis.diagnose`` verdict as a result: its message is the detail.
 
     label: the name the exercise gives the gradient of a loss's input, in place of "dpred".
     """
@@ -103,13 +106,6 @@ def from_diagnosis(exercise: str, diagnosis: Diagnosis, label: str | None = None
     if diagnosis.ok:
         return passed(exercise, message)
     return wrong(exercise, message, diagnosis.mistake)
-
-
-def upstream(shape: Sequence[int]) -> torch.Tensor:
-    """The seeded upstream gradient R that ``scratchnn.diagnose`` feeds a layer of this output
-    shape: an exercise-specific hint can recompute the reader's gradient at the same point."""
-    gen = torch.Generator().manual_seed(UPSTREAM_SEED)
-    return torch.randn(tuple(shape), generator=gen, dtype=torch.float64)
 
 
 def same(a: torch.Tensor, b: torch.Tensor, tol: float = 1e-9) -> bool:

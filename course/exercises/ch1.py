@@ -1,6 +1,6 @@
 """Exercises of chapter 1 (the linear layer): checks and solutions.
 
-1.1 ``linear_backward(x, W, dout) -> (dW, db, dx)``, checked by ``scratchnn.diagnose``;
+1.1 ``linear_backward(x, W, dout) -> (dW, db, dx)``, checked by ``course.diagnosis.diagnose``;
 1.2 ``predict_linear_flops(B, M, N, need_dx) -> (forward, backward)``, against ``linear_flops``;
 1.3 ``sgd_update(params, grads, lr)``, in place, against the update by hand.
 """
@@ -11,11 +11,11 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.cost import linear_flops
 from scratchnn.linear import Linear
 
-from ._check import Result, as_float, call, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, as_float, call, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -27,7 +27,6 @@ __all__ = [
     "solution_sgd_update",
 ]
 
-F64 = torch.float64
 B, M, N = 5, 3, 4  # distinct and none is 2: every wrong factor has one explanation
 
 
@@ -51,9 +50,7 @@ class YourLinear(Linear):
         super().__init__(*W.shape, generator=torch.Generator().manual_seed(0), dtype=W.dtype)
         self.W, self.b, self._fn = W.clone(), b.clone(), fn
 
-    def backward(self, dout: torch.Tensor, *, need_dx: bool = True) -> torch.Tensor:
-        if self._x is None:
-            raise RuntimeError("YourLinear.backward() called before forward()")
+    def _backward(self, dout: torch.Tensor, need_dx: bool = True) -> torch.Tensor:
         self.dW, self.db, dx = self._fn(self._x, self.W, dout)
         return dx
 

@@ -5,8 +5,8 @@
 2.3 ``swish_backward(x, y, dout) -> dx``, the product rule;
 2.4 ``flat_points() -> (x_sigmoid, x_tanh)``, where the slope falls below 0.1.
 
-The backward passes are checked by ``scratchnn.diagnose_function``, which also calls them with x
-and y swapped to tell a formula that reads the wrong one.
+The backward passes are checked by ``course.diagnosis.diagnose_function``, which also calls them
+with x and y swapped to tell a formula that reads the wrong one.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from collections.abc import Callable
 
 import torch
 
+from course.diagnosis import diagnose_function
 from scratchnn.activations import ELU, sigmoid
-from scratchnn.checks import diagnose_function
+from scratchnn.checks.numerical import upstream
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, upstream, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -33,7 +34,6 @@ __all__ = [
     "solution_tanh_backward",
 ]
 
-F64 = torch.float64
 B, N = 5, 3
 
 

@@ -1,6 +1,6 @@
 """Exercises of chapter 3 (an MLP trained with MSE): checks and solutions.
 
-3.1 ``mse_backward(pred, target) -> dpred``, checked by ``scratchnn.diagnose``;
+3.1 ``mse_backward(pred, target) -> dpred``, checked by ``course.diagnosis.diagnose``;
 3.2 ``count_parameters(dims) -> int``, against ``parameter_count``;
 3.3 ``training_step_flops(dims, B) -> int``, against ``mlp_flops``;
 3.4 ``sgd_one_step(x, y, w, b, lr) -> (w_new, b_new)``, against a ``Linear(1, 1)`` trained one step.
@@ -13,12 +13,12 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.cost import mlp_flops, parameter_count
 from scratchnn.linear import Linear
 from scratchnn.losses import MSELoss
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, wrong
 
 __all__ = [
     "EXERCISES",
@@ -32,7 +32,6 @@ __all__ = [
     "solution_training_step_flops",
 ]
 
-F64 = torch.float64
 B, N = 5, 3  # distinct and none is 2: a missing 1/B, 1/N or 1/(B·N) has one explanation
 
 
@@ -55,13 +54,11 @@ class YourMSE(MSELoss):
     def __init__(self, fn: Callable) -> None:
         self._fn = fn
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def _forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         self._pred, self._target = pred, target
-        return super().forward(pred, target)
+        return super()._forward(pred, target)
 
-    def backward(self) -> torch.Tensor:
-        if self._n is None:
-            raise RuntimeError("YourMSE.backward() called before forward()")
+    def _backward(self) -> torch.Tensor:
         return self._fn(self._pred, self._target)
 
 

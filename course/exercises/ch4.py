@@ -1,7 +1,7 @@
 """Exercises of chapter 4 (loss functions): checks and solutions.
 
-4.1 ``softmax_ce_backward(logits, labels) -> dlogits``, checked by ``scratchnn.diagnose``;
-4.2 ``huber_backward(pred, target, delta) -> dpred``, checked by ``scratchnn.diagnose``;
+4.1 ``softmax_ce_backward(logits, labels) -> dlogits``, checked by ``course.diagnosis.diagnose``;
+4.2 ``huber_backward(pred, target, delta) -> dpred``, checked by ``course.diagnosis.diagnose``;
 4.3 ``bce_with_logits(z, y) -> loss``, a stable loss, against ``BCEWithLogitsLoss``;
 4.4 ``loss_of_equal_logits(K) -> float``, the loss of a classifier that has learned nothing.
 """
@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import torch
 
-from scratchnn.checks import diagnose
+from course.diagnosis import diagnose
 from scratchnn.losses import BCEWithLogitsLoss, HuberLoss, SoftmaxCELoss
 
-from ._check import Result, as_float, call, describe, from_diagnosis, passed, same, wrong
+from ._check import F64, Result, as_float, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -30,7 +30,6 @@ __all__ = [
     "solution_softmax_ce_backward",
 ]
 
-F64 = torch.float64
 B, K = 5, 4  # distinct and none is 2: a missing 1/B has one explanation
 N = 3
 DELTA = 1.5
@@ -59,13 +58,11 @@ class YourSoftmaxCE(SoftmaxCELoss):
     def __init__(self, fn: Callable) -> None:
         self._fn = fn
 
-    def forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def _forward(self, logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         self._logits = logits
-        return super().forward(logits, labels)
+        return super()._forward(logits, labels)
 
-    def backward(self) -> torch.Tensor:
-        if self._probs is None:
-            raise RuntimeError("YourSoftmaxCE.backward() called before forward()")
+    def _backward(self) -> torch.Tensor:
         return self._fn(self._logits, self._labels)
 
 
@@ -119,13 +116,11 @@ class YourHuber(HuberLoss):
         super().__init__(delta)
         self._fn = fn
 
-    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def _forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         self._pred, self._target = pred, target
-        return super().forward(pred, target)
+        return super()._forward(pred, target)
 
-    def backward(self) -> torch.Tensor:
-        if self._n is None:
-            raise RuntimeError("YourHuber.backward() called before forward()")
+    def _backward(self) -> torch.Tensor:
         return self._fn(self._pred, self._target, self.delta)
 
 

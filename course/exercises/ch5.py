@@ -20,7 +20,7 @@ from scratchnn.layer import Layer
 from scratchnn.mlp import MLP
 from scratchnn.optim import Adam, AdamW, Momentum
 
-from ._check import Result, as_float, call, describe, passed, same, wrong
+from ._check import F64, Result, as_float, call, describe, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -34,7 +34,6 @@ __all__ = [
     "solution_momentum_step",
 ]
 
-F64 = torch.float64
 SHAPE = (3, 4)
 STEPS = 5
 TOL = 1e-9

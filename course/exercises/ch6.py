@@ -1,8 +1,8 @@
 """Exercises of chapter 6 (BatchNorm and dropout): checks and solutions.
 
 6.1 ``batchnorm_backward(xhat, gamma, inv_std, dout) -> (dx, dgamma, dbeta)``, checked by
-    ``scratchnn.diagnose`` on a ``BatchNorm1d`` in training mode;
-6.2 ``dropout_backward(dout, mask, p) -> dx``, checked by ``scratchnn.diagnose_function``;
+    ``course.diagnosis.diagnose`` on a ``BatchNorm1d`` in training mode;
+6.2 ``dropout_backward(dout, mask, p) -> dx``, checked by ``course.diagnosis.diagnose_function``;
 6.3 ``update_running_stats(running_mean, running_var, x, momentum) -> (mean, var)``, against
     ``BatchNorm1d``'s forward in training mode.
 """
@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 import torch
 
+from course.diagnosis import diagnose, diagnose_function
 from scratchnn.batchnorm import BatchNorm1d
-from scratchnn.checks import diagnose, diagnose_function
+from scratchnn.checks.numerical import upstream
 
-from ._check import Result, call, describe, from_diagnosis, passed, same, upstream, wrong
+from ._check import F64, Result, call, describe, from_diagnosis, passed, same, wrong
 
 __all__ = [
     "EXERCISES",
@@ -28,7 +29,6 @@ __all__ = [
     "solution_update_running_stats",
 ]
 
-F64 = torch.float64
 B, N = 5, 3  # distinct and none is 2: a missing 1/B has one explanation
 
 
@@ -58,9 +58,7 @@ class YourBatchNorm(BatchNorm1d):
         super().__init__(num_features, dtype=F64)
         self._fn = fn
 
-    def backward(self, dout: torch.Tensor) -> torch.Tensor:
-        if self._xhat is None:
-            raise RuntimeError("YourBatchNorm.backward() called before forward()")
+    def _backward(self, dout: torch.Tensor) -> torch.Tensor:
         out = self._fn(self._xhat.clone(), self.gamma.clone(), self._inv_std.clone(), dout)
         if not isinstance(out, (tuple, list)) or len(out) != 3:
             raise TypeError(f"return (dx, dgamma, dbeta), not {describe(out)}")

@@ -19,7 +19,7 @@ from scratchnn.batchnorm import BatchNorm1d
 from scratchnn.linear import Linear
 from scratchnn.mlp import Sequential
 
-from ._check import Result, as_float, call, describe, passed, wrong
+from ._check import F64, Result, as_float, call, describe, passed, wrong
 
 __all__ = [
     "EXERCISES",
@@ -30,8 +30,6 @@ __all__ = [
     "solution_early_stopping",
     "solution_state_size",
 ]
-
-F64 = torch.float64
 
 
 # --- 7.1 Early stopping ------------------------------------------------------------------------

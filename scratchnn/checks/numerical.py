@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 
 import torch
 
+from ..layer import Layer
+
 # The seed of the random upstream gradient R: far from the seeds data is usually drawn with (0, 1,
 # 42). With the same seed and shape, R would *equal* x, and then xᵀ·R is symmetric: a transposed
 # dW = Rᵀ·x would pass unnoticed.
@@ -106,11 +108,11 @@ def float64_copy(obj: object, params: Sequence[str] | None = None) -> object:
 
 
 def backward_with_dx(layer: object, dout: torch.Tensor) -> torch.Tensor | None:
-    """``layer.backward(dout)``, asking for dL/dx from a layer that skips it by default.
+    """``layer.backward(dout)``, asking a ``Layer`` for dL/dx (``need_dx=True``).
 
-    A ``Sequential`` returns dL/dx only when asked (``need_dx=True``): its input is usually data.
-    A checker needs that gradient, so it asks every layer that takes the argument.
+    A ``Sequential`` returns dL/dx only when asked: its input is usually data. A checker needs
+    that gradient. An object that is not a ``Layer`` (a loss, a duck-typed layer) is called plainly.
     """
-    if getattr(layer, "skips_dx", False):
+    if isinstance(layer, Layer):
         return layer.backward(dout, need_dx=True)
     return layer.backward(dout)

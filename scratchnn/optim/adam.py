@@ -49,9 +49,9 @@ class Adam(Optimizer):
         weight_decay: wd ≥ 0, L2 added to the gradient (0 by default); see ``AdamW``.
 
     Shapes: m and v have the shape of their parameter.
-    Cost per step: about 11 FLOPs and one square root per parameter entry, O(#params).
-    Memory: per parameter, m and v and six buffers (the new m, v and p, m̂, the denominator,
-    g + wd·p for Adam's L2).
+    Cost per step: about 13 FLOPs and one square root per parameter entry, O(#params).
+    Memory: per parameter, m and v, and temporaries the size of p for the expressions on the
+    right (m̂, v̂, √v̂ + ε, …; g + wd·p for Adam's L2), freed at the end of the step.
 
     The code follows the formulas line by line. Folding both corrections into one scalar saves a
     pass over m and one over v; benchmarks/bench_fused.py measures that form against this one.
@@ -73,24 +73,21 @@ class Adam(Optimizer):
         self.weight_decay = check_weight_decay(name, weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state, out):
+    def _update(self, p, g, state):
         beta1, beta2 = self.betas
         lr, wd, t = self.lr, self.weight_decay, self.steps + 1  # t: the step being taken
         if self._decoupled:
-            # AdamW: p ← p − lr·wd·p, outside the adaptive update (into the new p's buffer).
-            p = torch.mul(p, 1.0 - lr * wd, out=out["p"])
+            p *= 1.0 - lr * wd  # AdamW: p ← p − lr·wd·p, outside the adaptive update
         else:
-            g = with_l2(g, p, wd, out=out["g"])  # Adam: g ← g + wd·p, inside it
-        m, v = state.get("m"), state.get("v")
-        if m is None or v is None:
-            m, v = torch.zeros_like(g), torch.zeros_like(g)
-        m = torch.lerp(m, g, 1.0 - beta1, out=out["m"])  # m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g
-        v = torch.mul(v, beta2, out=out["v"]).addcmul_(g, g, value=1.0 - beta2)  # β₂v + (1 − β₂)g²
-        m_hat = torch.div(m, 1.0 - beta1**t, out=out["m_hat"])
-        v_hat = torch.div(v, 1.0 - beta2**t, out=out["denom"])
-        denom = v_hat.sqrt_().add_(self.eps)  # √v̂ + ε, in v̂'s buffer
-        new_p = torch.addcdiv(p, m_hat, denom, value=-lr, out=out["p"])  # p − lr·m̂ / (√v̂ + ε)
-        return new_p, {"m": m, "v": v}
+            g = with_l2(g, p, wd)  # Adam: g ← g + wd·p, inside it
+        m = state.setdefault("m", torch.zeros_like(p))
+        v = state.setdefault("v", torch.zeros_like(p))
+        m.lerp_(g, 1.0 - beta1)  # m + (1 − β₁)(g − m) = β₁·m + (1 − β₁)·g
+        v *= beta2
+        v += (1.0 - beta2) * g * g  # v ← β₂·v + (1 − β₂)·g²
+        m_hat = m / (1.0 - beta1**t)
+        v_hat = v / (1.0 - beta2**t)
+        p -= lr * m_hat / (v_hat.sqrt() + self.eps)
 
     def _hypers(self):
         return {

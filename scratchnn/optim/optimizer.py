@@ -13,17 +13,13 @@ so the model sees every update without being told. Per-parameter state (a veloci
 averages) lives in ``opt.state[i]``, a dict of tensors shaped like parameter i, created lazily at
 the first step. ``opt.lr`` is a plain, validated attribute: a schedule changes it between epochs.
 
-A step is all or nothing. Every check runs first; then ``_update`` computes, for every parameter,
-its new value and new state *out of place*; only when all of them exist are they written (the
-parameters in place, with ``copy_``; the state dicts and the step count by rebinding). So a step
-that raises anywhere (a device mismatch, an interrupt) leaves the model, the state and the step
-count exactly as they were. The price is one extra copy per parameter entry.
-
-The new values are written (``out=``) into buffers that the optimizer keeps from step to step,
-and a state tensor that a step replaces becomes the buffer for the next one. Allocating a few
-megabytes afresh at every step would cost more than the arithmetic: on a CPU each large
-allocation comes from the operating system, page by page. Hold on to a state tensor across steps
-with ``.clone()``: two steps later its memory is reused.
+A subclass writes only its update rule, ``_update(p, g, state)``, as plain in-place tensor math.
+The guarantee lives here, in ``step``: every check runs before any tensor changes (the gradients
+exist and match their parameters in shape, dtype and device, the parameters are still the
+model's), so a step that fails changes nothing. Past the checks, the update's tensor operations
+have nothing left to fail on; only an interrupt (Ctrl-C) between two parameters could stop a
+step part way. Undoing that too would cost a copy of every parameter and state tensor per step,
+several times the cost of an SGD update.
 """
 
 from __future__ import annotations
@@ -34,6 +30,7 @@ from collections.abc import Callable
 
 import torch
 
+from .. import _validate
 from ..layer import Layer
 
 
@@ -72,46 +69,13 @@ def check_unit(owner: str, name: str, value: object) -> float:
     return check_hyper(owner, name, value, lambda v: 0.0 <= v < 1.0, "in [0, 1)")
 
 
-def with_l2(
-    grad: torch.Tensor,
-    param: torch.Tensor,
-    weight_decay: float,
-    out: torch.Tensor | None = None,
-) -> torch.Tensor:
-    """The gradient of L + (wd/2)·‖p‖², i.e. g + wd·p (``grad`` is not modified).
+def with_l2(grad: torch.Tensor, param: torch.Tensor, weight_decay: float) -> torch.Tensor:
+    """The gradient of L + (wd/2)·‖p‖², i.e. g + wd·p (a new tensor; ``grad`` is not modified).
 
     This is "L2 regularisation added to the gradient", the ``weight_decay`` of torch.optim.SGD,
-    RMSprop and Adam. Cost: 2 FLOPs per entry, written into ``out`` (a new tensor if None);
-    nothing at all when wd = 0.
+    RMSprop and Adam. Cost: 2 FLOPs per entry; nothing at all when wd = 0.
     """
-    return torch.add(grad, param, alpha=weight_decay, out=out) if weight_decay else grad
-
-
-class Buffers:
-    """Tensors shaped like one parameter, for ``_update`` to write its results into (``out=``).
-
-    ``buffers["m"]`` is the buffer named "m", created at first use. Names are the update's own:
-    "p" for the new parameter, a state name ("m", "v") for that state's new value (which must be
-    written into the buffer of its name), anything else for a temporary. When a step commits, a
-    new state tensor stops being a buffer: ``recycle("m", old)`` puts the tensor it replaced in
-    its place (None: a fresh one at next use).
-    """
-
-    def __init__(self, like: torch.Tensor) -> None:
-        self._like = like
-        self._tensors: dict[str, torch.Tensor] = {}
-
-    def __getitem__(self, name: str) -> torch.Tensor:
-        tensor = self._tensors.get(name)
-        if tensor is None:
-            tensor = self._tensors[name] = torch.empty_like(self._like)
-        return tensor
-
-    def recycle(self, name: str, tensor: torch.Tensor | None) -> None:
-        if tensor is None:
-            self._tensors.pop(name, None)
-        else:
-            self._tensors[name] = tensor
+    return grad + weight_decay * param if weight_decay else grad
 
 
 class Optimizer:
@@ -150,7 +114,6 @@ class Optimizer:
         self.state: list[dict[str, torch.Tensor]] = [{} for _ in params]
         self.steps = 0
         self._lr = lr
-        self._buffers = [Buffers(p) for p in params]
 
     @property
     def lr(self) -> float:
@@ -163,17 +126,8 @@ class Optimizer:
     def step(self) -> None:
         """One update of every parameter from the gradients of the latest ``backward``."""
         grads = self._checked_gradients()  # every check passes before any tensor changes
-        per_param = zip(self.params, grads, self.state, self._buffers, strict=True)
-        new = [self._update(p, g, state, out) for p, g, state, out in per_param]  # no change yet
-        # Commit: nothing below computes anything.
-        for p, state, out, (value, new_state) in zip(
-            self.params, self.state, self._buffers, new, strict=True
-        ):
-            p.copy_(value)  # in place: the model holds these very tensors
-            for name, tensor in new_state.items():
-                old = state.get(name)
-                state[name] = tensor  # it was buffer ``name``: now it is state, never written
-                out.recycle(name, old)  # and the tensor it replaces is the next step's buffer
+        for p, g, state in zip(self.params, grads, self.state, strict=True):
+            self._update(p, g, state)
         self.steps += 1
 
     def _checked_gradients(self) -> list[torch.Tensor]:
@@ -187,24 +141,12 @@ class Optimizer:
                 f"{name}: the model's parameters were replaced by new tensors after the optimizer "
                 "was built; update parameters in place (p.copy_(...)) or build a new optimizer"
             )
-        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-            if g.shape != p.shape or g.dtype != p.dtype or g.device != p.device:
-                raise ValueError(
-                    f"{name}: gradient {i} must match its parameter, expected shape "
-                    f"{tuple(p.shape)}, {p.dtype} on {p.device}, got shape {tuple(g.shape)}, "
-                    f"{g.dtype} on {g.device}"
-                )
+        _validate.gradients(self.params, grads, name)
         return grads
 
-    def _update(
-        self, p: torch.Tensor, g: torch.Tensor, state: dict[str, torch.Tensor], out: Buffers
-    ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """The new value of ``p`` and its new state, for step ``self.steps + 1``.
-
-        Computed out of place, into ``out``'s buffers: neither ``p`` nor any tensor of ``state``
-        may be written to, so that ``step`` can still drop everything if a later parameter's
-        update raises.
-        """
+    def _update(self, p: torch.Tensor, g: torch.Tensor, state: dict[str, torch.Tensor]) -> None:
+        """The rule: update ``p`` (and its ``state``) in place from its gradient ``g``, for step
+        ``self.steps + 1``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -30,7 +30,7 @@ class RMSProp(Optimizer):
     Shapes: s has the shape of its parameter.
     Cost per step: about 8 FLOPs and one square root per parameter entry (+2 with weight decay),
     O(#params).
-    Memory: per parameter, s and four buffers (the new s, √s + ε, the new p, g + wd·p).
+    Memory: per parameter, s, and temporaries the size of p for each operation on the right.
     """
 
     def __init__(
@@ -46,14 +46,12 @@ class RMSProp(Optimizer):
         self.weight_decay = check_weight_decay("RMSProp", weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state, out):
-        g = with_l2(g, p, self.weight_decay, out=out["g"])
-        s = state.get("s")
-        if s is None:
-            s = torch.zeros_like(p)
-        s = torch.mul(s, self.alpha, out=out["s"]).addcmul_(g, g, value=1.0 - self.alpha)
-        denom = torch.sqrt(s, out=out["denom"]).add_(self.eps)  # √s + ε
-        return torch.addcdiv(p, g, denom, value=-self.lr, out=out["p"]), {"s": s}
+    def _update(self, p, g, state):
+        g = with_l2(g, p, self.weight_decay)
+        s = state.setdefault("s", torch.zeros_like(p))
+        s *= self.alpha
+        s += (1.0 - self.alpha) * g * g  # s ← α·s + (1 − α)·g²
+        p -= self.lr * g / (s.sqrt() + self.eps)
 
     def _hypers(self):
         return {

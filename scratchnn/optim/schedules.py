@@ -83,7 +83,7 @@ class CosineLR(LRSchedule):
     rounding errors accumulate. Measured with torch 2.13: for η_min < base_lr its values stay within
     5e-12 (relative) of this formula over 10·t_max epochs for t_max ≤ 1000, but when η_min > base_lr
     (a rising schedule) torch drifts from its own formula by 2.4e-9 within 2·t_max epochs at
-    t_max = 1000 (see tests/test_optim.py).
+    t_max = 1000 (see tests/optim/test_schedules.py).
 
     Args:
         optimizer: a scratchnn ``Optimizer``; its current lr becomes ``base_lr``.

@@ -7,8 +7,6 @@ the same as shrinking the weights, p ← (1 − lr·wd)·p − lr·g: for SGD, L
 
 from __future__ import annotations
 
-import torch
-
 from ..layer import Layer
 from .optimizer import Optimizer, check_unit, check_weight_decay, with_l2
 
@@ -23,16 +21,16 @@ class SGD(Optimizer):
 
     Shapes: every parameter p and its gradient g have the same shape, any shape.
     Cost per step: 2 FLOPs per parameter entry (4 with weight decay), O(#params).
-    Memory: no state; per parameter, a buffer for the new p (and one for g + wd·p).
+    Memory: no state; a temporary lr·g per parameter (and g + wd·p).
     """
 
     def __init__(self, model: Layer, lr: float, weight_decay: float = 0.0) -> None:
         self.weight_decay = check_weight_decay("SGD", weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state, out):
-        g = with_l2(g, p, self.weight_decay, out=out["g"])
-        return torch.add(p, g, alpha=-self.lr, out=out["p"]), {}
+    def _update(self, p, g, state):
+        g = with_l2(g, p, self.weight_decay)
+        p -= self.lr * g
 
     def _hypers(self):
         return {"lr": self.lr, "weight_decay": self.weight_decay}
@@ -61,8 +59,7 @@ class Momentum(Optimizer):
 
     Shapes: v has the shape of its parameter.
     Cost per step: 4 FLOPs per parameter entry (6 with Nesterov, +2 with weight decay), O(#params).
-    Memory: per parameter, v and three buffers (the new v, the new p, L2's g + wd·p);
-    Nesterov adds one.
+    Memory: per parameter, v, and temporaries: lr·v (L2's g + wd·p; Nesterov's g + μ·v).
     """
 
     def __init__(
@@ -82,15 +79,15 @@ class Momentum(Optimizer):
         self.weight_decay = check_weight_decay("Momentum", weight_decay)
         super().__init__(model, lr)
 
-    def _update(self, p, g, state, out):
+    def _update(self, p, g, state):
         mu = self.momentum
-        g = with_l2(g, p, self.weight_decay, out=out["g"])
+        g = with_l2(g, p, self.weight_decay)
         v = state.get("v")
-        # First step: v = g, no decay of a non-existent past; then v ← μ·v + g. Into a buffer:
-        # the old v stays intact until the step commits.
-        v = out["v"].copy_(g) if v is None else torch.mul(v, mu, out=out["v"]).add_(g)
-        update = torch.add(g, v, alpha=mu, out=out["update"]) if self.nesterov else v
-        return torch.add(p, update, alpha=-self.lr, out=out["p"]), {"v": v}
+        if v is None:
+            v = state["v"] = g.clone()  # first step: v = g, no decay of a non-existent past
+        else:
+            v.mul_(mu).add_(g)  # v ← μ·v + g
+        p -= self.lr * (g + mu * v if self.nesterov else v)
 
     def _hypers(self):
         return {

@@ -2,10 +2,11 @@
 
 import pytest
 import torch
-from reference import gen
+from reference import F64, gen
 
+from course.diagnosis import diagnose
 from scratchnn import MLP, BatchNorm1d, Linear, ReLU, Sequential
-from scratchnn.checks import diagnose, gradient_errors
+from scratchnn.checks import gradient_errors
 from scratchnn.checks.numerical import (
     UPSTREAM_SEED,
     float64_copy,
@@ -14,8 +15,6 @@ from scratchnn.checks.numerical import (
     relative_error,
     upstream,
 )
-
-F64 = torch.float64
 
 
 def test_numerical_gradient_of_a_known_function():

@@ -8,7 +8,7 @@ import pytest
 from IPython.display import Markdown
 
 from course import book
-from course.book import MARGIN, fmt, glue_number, has_margin, rounded, show_source, table
+from course.book import MARGIN, fmt, glue_number, has_margin, round_significant, show_source, table
 from scratchnn import Linear
 
 
@@ -21,11 +21,11 @@ def test_fmt_keeps_significant_digits_and_spells_out_the_rest():
 
 
 def test_rounded_keeps_exactly_the_digits_asked_for():
-    assert rounded(1.2345678, 3) == 1.23
-    assert rounded(123456.7, 2) == 120000.0
-    assert math.isinf(rounded(math.inf)) and math.isnan(rounded(math.nan))
+    assert round_significant(1.2345678, 3) == 1.23
+    assert round_significant(123456.7, 2) == 120000.0
+    assert math.isinf(round_significant(math.inf)) and math.isnan(round_significant(math.nan))
     # Two values that differ only in rounding noise glue the same number.
-    assert rounded(0.1 + 0.2) == rounded(0.3)
+    assert round_significant(0.1 + 0.2) == round_significant(0.3)
 
 
 def test_table_is_markdown_with_one_row_per_item():
@@ -35,8 +35,8 @@ def test_table_is_markdown_with_one_row_per_item():
 
 
 def test_show_source_is_the_installed_code():
-    shown = show_source(Linear.forward)
-    assert shown.data.startswith("```python\ndef forward(self")
+    shown = show_source(Linear._forward)
+    assert shown.data.startswith("```python\ndef _forward(self")
     assert "torch.addmm" in shown.data or "addmm" in shown.data
 
 
@@ -67,7 +67,7 @@ def test_glue_number_checks_the_margin_before_gluing(monkeypatch):
     glue_number("a", 0.123456789, 3, check_margin=True)
     glue_number("b", 0.1235, 3)  # unchecked: glued whatever it rounds to
     glue_number("c", 12345, 2, check_margin=True)  # ints are exact: glued as they are
-    assert glued == {"a": 0.123, "b": book.rounded(0.1235, 3), "c": 12345}
+    assert glued == {"a": 0.123, "b": book.round_significant(0.1235, 3), "c": 12345}
     with pytest.raises(ValueError, match="'d'"):
         glue_number("d", 0.1235, 3, check_margin=True)
     assert "d" not in glued

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .numerical import relative_error
+from scratchnn.checks.numerical import relative_error
 
 # What central differences resolve, relative to the gradient's scale: a printed digit finer than
 # this would come from rounding noise and could differ from machine to machine.

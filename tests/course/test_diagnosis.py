@@ -4,6 +4,7 @@ import pytest
 import torch
 from reference import gen
 
+from course.diagnosis import MISTAKES, Diagnosis, diagnose, diagnose_function
 from scratchnn import (
     ACTIVATIONS,
     ELU,
@@ -25,7 +26,7 @@ from scratchnn import (
     gradient_errors,
     sigmoid,
 )
-from scratchnn.checks import MISTAKES, UPSTREAM_SEED, Diagnosis, diagnose, diagnose_function
+from scratchnn.checks import UPSTREAM_SEED
 
 B, M, N = 5, 3, 4  # distinct, and none is 2, so that every factor has one explanation
 
@@ -270,12 +271,12 @@ def test_wrong_cache_by_pattern_when_the_cache_is_hidden():
     class ELUHidden(Layer):
         """ELU whose backward evaluates the derivative at the output; caches in a dict."""
 
-        def forward(self, x):
+        def _forward(self, x):
             y = torch.where(x > 0, x, torch.expm1(x))
             self.cache = {"y": y}
             return y
 
-        def backward(self, dout):
+        def _backward(self, dout):
             y = self.cache["y"]
             return torch.where(y > 0, dout, dout * torch.exp(y))
 
