@@ -445,7 +445,7 @@ def test_a_factor_on_a_rounding_boundary_prints_the_same_everywhere(factor, phra
 def test_noise_sized_changes_of_a_factor_change_no_digit(nudge):
     # The estimate of c lands within rounding noise of the truth, on one side or the other
     # depending on the machine: every such landing prints the same text.
-    from scratchnn.checks.mistakes import _digits
+    from course.diagnosis.mistakes import _digits
 
     for factor, _ in BOUNDARY_FACTORS:
         c = factor * (1 + nudge)
@@ -461,7 +461,7 @@ def test_the_messages_are_the_same_on_another_numeric_path():
     import sys
 
     code = (
-        "import sys; sys.path.insert(0, 'tests'); sys.path.insert(0, 'tests/checks');"
+        "import sys; sys.path.insert(0, 'tests'); sys.path.insert(0, 'tests/course');"
         "from test_diagnosis import BOUNDARY_FACTORS, broken_linear, batch, diagnose\n"
         "import json\n"
         "print(json.dumps([diagnose(broken_linear(dx=lambda s, x, dout, g: f * g), batch())"
