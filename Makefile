@@ -9,8 +9,8 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-# The Python that creates .venv: one that requirements.lock covers here (its '# python:' line:
-# 3.11 on every platform, as Binder's runtime.txt says; README: 'Run the chapters on your computer').
+# The Python that creates .venv: one that requirements.lock covers here (its '# python:' line;
+# 3.11 on every platform, as in Binder's runtime.txt; README: "Run the chapters on your computer").
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -28,8 +28,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # The stages of `make test`, in order; each one's time is printed at the end.
 STAGES := install lint unit nbval book browser
 
-.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench lock clean \
-  lab lock-check
+.PHONY: install assets book test lint unit nbval nbval-matrix browser execute bench lock clean
 
 # Every package at the version requirements.lock pins for this platform, each checked against the
 # lock's hashes; then scratchnn and course themselves, editable (their dependencies are all in the
@@ -40,7 +39,7 @@ STAGES := install lint unit nbval book browser
 $(STAMP): requirements.lock pyproject.toml
 	@echo "== install: $(VENV) from requirements.lock"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	options="$$($(PY) scripts/install_options.py)"; \
+	options="$$($(PY) scripts/install_options.py)" && \
 	$(PY) -m pip install --quiet --disable-pip-version-check $$options --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -59,6 +58,7 @@ lock: install
 # Not in CI (it downloads about 3 GB, in a temporary folder): for each platform and Python the lock
 # covers, pip downloads every package the markers select there, as that platform's pip would, and
 # checks each file against the lock's hashes; prints each one's download size.
+.PHONY: lock-check lab
 lock-check: install
 	$(PY) scripts/lock.py check
 

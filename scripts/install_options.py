@@ -82,8 +82,9 @@ def options(lock_text: str) -> list[str]:
     if not reachable(f"{TORCH_CPU_INDEX}/torch/"):
         sys.exit(
             f"install: {torch} (torch's CPU build, for Linux) is on {TORCH_CPU_INDEX}, which "
-            f"did not answer in {PROBE_TIMEOUT_S} s, and pip's configuration does not provide "
-            "it: reach that index, or give pip a folder holding the wheel (PIP_FIND_LINKS)"
+            f"could not be reached (waiting at most {PROBE_TIMEOUT_S} s), and pip's configuration "
+            "does not provide it: reach that index, or give pip a folder holding the wheel "
+            "(PIP_FIND_LINKS)"
         )
     return ["--extra-index-url", TORCH_CPU_INDEX]
 

@@ -1,13 +1,15 @@
 """requirements.lock for the three platforms learners use, and the check that it installs on each.
 
     python scripts/lock.py write [--upgrade]   (make lock: requirements.txt -> requirements.lock)
-    python scripts/lock.py check               (make lock-check: not in CI; downloads about 1.5 GB)
+    python scripts/lock.py check               (make lock-check: not in CI; downloads about 3 GB)
 
-One lock, with environment markers and every file's hash, for CPython 3.11 and 3.12 on Linux
-x86-64, macOS arm64 (14 and newer) and Windows x86-64 (``TARGETS``). torch is the one package
-whose file differs by platform: PyPI's Linux wheel is the multi-GB CUDA build, so Linux gets the
-CPU build (``2.13.0+cpu``) from the PyTorch CPU index, while PyPI's macOS and Windows wheels are
-already CPU builds. requirements.txt says so with two markers.
+One lock, with environment markers and every file's hash, for CPython 3.11 to 3.13 on Linux
+x86-64, macOS arm64 (14 and newer) and Windows x86-64 (``TARGETS``), as far as each one's files
+exist: the lock's ``# python:`` line names what it covers, and `make install` reads it. On Linux
+that is the Pythons whose CPU build of torch `make lock` could fetch and hash. torch is the one
+package whose file differs by platform: PyPI's Linux wheel is the multi-GB CUDA build, so Linux
+gets the CPU build (``2.13.0+cpu``) from the PyTorch CPU index, while PyPI's macOS and Windows
+wheels are already CPU builds. requirements.txt says so with two markers.
 
 ``write`` resolves with ``uv pip compile --universal``: one resolution valid for every platform
 and Python version, with the hashes of every file of every locked version on PyPI. uv does not
@@ -104,7 +106,7 @@ PLATFORMS = {
          "platform_machine": "AMD64"},
     ),
 }  # fmt: skip
-PYTHONS = ("3.11", "3.12")
+PYTHONS = ("3.11", "3.12", "3.13")
 # A patch release above every real one: "3.11.99" stands for the newest 3.11.
 PATCH_CEILING = 99
 TARGETS = [

@@ -25,8 +25,9 @@ import scratchnn
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
 NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reproducibility.ipynb"]
-# Not part of the API: the chapters' exercises (their solutions would be shown).
-NOT_IN_REFERENCE = ("course.exercises",)
+# Not part of the API: the chapters' exercises (their solutions would be shown), and the install
+# check, a command (`python -m course.check_install`, README) rather than something to call.
+NOT_IN_REFERENCE = ("course.exercises", "course.check_install")
 
 
 def load_script(name: str):
