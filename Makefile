@@ -55,9 +55,9 @@ lock: install
 	$(PY) scripts/lock.py write $(LOCK_FLAGS)
 	$(PY) scripts/binder_lock.py
 
-# Not in CI (it downloads about 3 GB, in a temporary folder): for each platform and Python the lock
-# covers, pip downloads every package the markers select there, as that platform's pip would, and
-# checks each file against the lock's hashes; prints each one's download size.
+# Not in CI (it downloads about 2.5 GB into a temporary folder, in about 10 minutes): for each
+# platform and Python the lock covers, pip downloads every package the markers select there, as
+# that platform's pip would, and checks each file against the lock's hashes; prints the sizes.
 .PHONY: lock-check lab
 lock-check: install
 	$(PY) scripts/lock.py check

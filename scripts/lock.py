@@ -1,7 +1,7 @@
 """requirements.lock for the three platforms learners use, and the check that it installs on each.
 
     python scripts/lock.py write [--upgrade]   (make lock: requirements.txt -> requirements.lock)
-    python scripts/lock.py check               (make lock-check: not in CI; downloads about 3 GB)
+    python scripts/lock.py check               (make lock-check: not in CI; downloads 2.5 GB)
 
 One lock, with environment markers and every file's hash, for CPython 3.11 to 3.13 on Linux
 x86-64, macOS arm64 (14 and newer) and Windows x86-64 (``TARGETS``), as far as each one's files
