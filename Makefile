@@ -3,13 +3,15 @@
 #               book into _build/html and check its internal links
 #   make test   install, lint, run pytest, re-execute every notebook under nbval, build the PDF
 #               and the book, test them (the book in a real browser); prints each stage's time
-# Other targets: make pdf (the whole book as one PDF, in _build/pdf), make execute (bring the
-# notebooks' stored outputs up to date), make bench, make lock (refresh requirements.lock after
-# editing requirements.txt).
+# Other targets: make lab (open the chapters in JupyterLab, explorers live), make pdf (the whole
+# book as one PDF, in _build/pdf), make execute (bring the notebooks' stored outputs up to date),
+# make bench, make lock (refresh requirements.lock after editing requirements.txt), make
+# lock-check (not in CI: the lock installs on every platform).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
-# requirements.lock is resolved for CPython 3.11 (Binder's runtime.txt says the same).
+# The Python that creates .venv: one that requirements.lock covers here (its '# python:' line;
+# 3.11 on every platform, as in Binder's runtime.txt; README: "Run the chapters on your computer").
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -30,28 +32,43 @@ STAGES := install lint unit nbval pdf book browser
 
 .PHONY: install assets book pdf test lint unit nbval nbval-matrix browser execute bench lock clean
 
-# Every package at the version requirements.lock pins, each checked against the lock's hashes;
-# then scratchnn and course themselves, editable (their dependencies are all in the lock).
+# Every package at the version requirements.lock pins for this platform, each checked against the
+# lock's hashes; then scratchnn and course themselves, editable (their dependencies are all in the
+# lock). scripts/install_options.py stops if the lock does not cover this Python, and names the
+# PyTorch CPU index for Linux's torch build only where pip does not already find that build (as
+# here, in a local folder of wheels): so no extra setting is needed anywhere, and an index that
+# cannot be reached costs no retries.
 $(STAMP): requirements.lock pyproject.toml
 	@echo "== install: $(VENV) from requirements.lock"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "requirements.lock is for Python 3.11: remove $(VENV), run make with PYTHON=python3.11")'
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	options="$$($(PY) scripts/install_options.py)" && \
+	$(PY) -m pip install --quiet --disable-pip-version-check $$options --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
 
-# requirements.lock from requirements.txt: every package the pins pull in, with its hashes, as
-# pip resolves them here (pip's own configuration applies: on a machine without a local torch
-# wheel, PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu gives torch's CPU build).
-# Versions already locked are kept while they still fit; LOCK_FLAGS=--upgrade takes the newest.
-# Binder's copy (binder/requirements.txt) follows.
+# requirements.lock from requirements.txt: every package the pins pull in, with its hashes, for
+# Linux x86-64, macOS arm64 and Windows x86-64 at once (uv's universal resolution, environment
+# markers; scripts/lock.py says how torch's Linux CPU build is found). Versions already locked are
+# kept while they still fit; LOCK_FLAGS=--upgrade takes the newest. Binder's copy
+# (binder/requirements.txt) follows. Needs PyPI.
 lock: install
-	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
-	  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
-	  --no-emit-trusted-host $(LOCK_FLAGS) --output-file requirements.lock requirements.txt
+	$(PY) scripts/lock.py write $(LOCK_FLAGS)
 	$(PY) scripts/binder_lock.py
+
+# Not in CI (it downloads about 2.5 GB into a temporary folder, in about 10 minutes): for each
+# platform and Python the lock covers, pip downloads every package the markers select there, as
+# that platform's pip would, and checks each file against the lock's hashes; prints the sizes.
+.PHONY: lock-check lab
+lock-check: install
+	$(PY) scripts/lock.py check
+
+# The chapters in JupyterLab, in your browser, with the explorers live (anywidget's and
+# ipywidgets' JupyterLab extensions come with the lock). tests/browser/test_jupyterlab.py starts
+# the server with the same script. LAB_FLAGS passes more options (e.g. --port=8889 --no-browser).
+lab: install
+	$(PY) scripts/lab.py $(LAB_FLAGS)
 
 # The JavaScript the book serves itself (widget manager, anywidget, RequireJS, MathJax): pinned in
 # package-lock.json, installed with npm ci, copied into book_js/ for Sphinx to publish. No CDN.

@@ -2,10 +2,11 @@
 
     python scripts/binder_lock.py      (run by `make lock`; tests/test_book_config.py checks it)
 
-Binder (repo2docker) installs ``binder/requirements.txt`` with ``pip install -r``. It gets every
-version that ``make`` installs, but torch's CPU build comes from the PyTorch CPU index (PyPI's
-Linux wheel is the multi-GB CUDA build). requirements.lock hashes the torch wheel that
-``make lock`` resolved (the machine's own copy of 2.13.0+cpu), not that index's file, and pip's
+Binder (repo2docker) installs ``binder/requirements.txt`` with ``pip install -r``, on Linux. It
+gets every version that ``make`` installs there: the lock's lines, environment markers included
+(pip picks Linux's, e.g. torch's CPU build ``2.13.0+cpu``, and skips macOS's and Windows'), from
+PyPI and the PyTorch CPU index. requirements.lock hashes the torch wheel that ``make lock``
+resolved (where the PyTorch CPU index cannot be reached, a local copy of 2.13.0+cpu), and pip's
 hash-checking is all or nothing, so Binder's copy of the lock carries the pins alone.
 """
 
@@ -27,8 +28,9 @@ HEADER = """\
 # repository's root are ignored. repo2docker runs `pip install -r binder/requirements.txt` from
 # the repository's root, after copying the whole repository (an -e line makes it wait for it).
 #
-# The same versions as requirements.lock, without its hashes (see scripts/binder_lock.py): torch's
-# CPU build comes from the PyTorch CPU index, since PyPI's Linux wheel is the multi-GB CUDA build.
+# The same lines as requirements.lock, markers included, without its hashes (see
+# scripts/binder_lock.py): on Linux, torch's CPU build comes from the PyTorch CPU index, since
+# PyPI's Linux wheel is the multi-GB CUDA build.
 --extra-index-url https://download.pytorch.org/whl/cpu
 """
 FOOTER = """\
@@ -39,7 +41,7 @@ FOOTER = """\
 
 
 def pins(lock_text: str) -> list[str]:
-    """``name==version`` (with its environment marker, if any) for every package of the lock."""
+    """``name==version`` (with its environment marker, if any) for every line of the lock."""
     lines = lock_text.splitlines()
     found = [match.group(1).strip() for line in lines if (match := PIN.match(line))]
     if not found:

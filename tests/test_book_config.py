@@ -25,8 +25,9 @@ import scratchnn
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
 NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reproducibility.ipynb"]
-# Not part of the API: the chapters' exercises (their solutions would be shown).
-NOT_IN_REFERENCE = ("course.exercises",)
+# Not part of the API: the chapters' exercises (their solutions would be shown), and the install
+# check, a command (`python -m course.check_install`, README) rather than something to call.
+NOT_IN_REFERENCE = ("course.exercises", "course.check_install")
 
 
 def load_script(name: str):
@@ -72,14 +73,30 @@ def test_readme_tells_a_fork_how_to_repoint_the_buttons():
 # The locked environment ---------------------------------------------------------------
 
 
-def lock_entries() -> dict[str, tuple[str, list[str]]]:
-    """requirements.lock as {name: (version, [hashes])}."""
+# Where `make`, CI and Binder run: Linux x86-64, CPython 3.11 (the newest patch release).
+LINUX_311 = {
+    "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+    "platform_machine": "x86_64", "python_version": "3.11", "python_full_version": "3.11.99",
+    "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": "",
+}  # fmt: skip
+
+
+def lock_entries(environment: dict[str, str] = LINUX_311) -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock as {name: (version, [hashes])}, for the lines whose environment marker
+    holds in ``environment`` (the lock covers three platforms)."""
+    from packaging.markers import Marker
+
     entries, name = {}, None
     for line in (REPO / "requirements.lock").read_text().splitlines():
-        if match := re.match(r"^([A-Za-z0-9][\w.-]*)==(\S+)", line):
+        if match := re.match(r"^([A-Za-z0-9][\w.-]*)==([^\s;]+)\s*(?:;\s*([^\\]+?))?\s*\\?$", line):
+            marker = match.group(3)
+            if marker and not Marker(marker).evaluate(environment):
+                name = None  # another platform's line: skip its hashes
+                continue
             name = match.group(1).lower().replace("_", "-")
+            assert name not in entries, f"two lines for {name} on {environment['sys_platform']}"
             entries[name] = (match.group(2), [])
-        elif match := re.match(r"^\s+--hash=sha256:([0-9a-f]{64})", line):
+        elif (match := re.match(r"^\s+--hash=sha256:([0-9a-f]{64})", line)) and name:
             entries[name][1].append(match.group(1))
     return entries
 
@@ -103,6 +120,10 @@ def test_the_lock_holds_every_direct_pin_and_hashes_every_package():
     unhashed = sorted(name for name, (_, hashes) in locked.items() if not hashes)
     assert not unhashed, unhashed
     assert locked["torch"][0] == "2.13.0+cpu"  # never the multi-GB CUDA build
+    for system, platform in (("darwin", "Darwin"), ("win32", "Windows")):
+        other = lock_entries({**LINUX_311, "sys_platform": system, "platform_system": platform})
+        assert other["torch"][0] == "2.13.0" and other["torch"][1]  # PyPI's: a CPU build there
+        assert not [name for name in other if name.startswith("nvidia")]
 
 
 def test_the_theme_is_the_one_without_a_second_search_bar():
@@ -114,11 +135,14 @@ def test_the_theme_is_the_one_without_a_second_search_bar():
 
 
 def test_the_lock_python_is_binders_and_makes():
-    header = (REPO / "requirements.lock").read_text().split("\n", 3)[1]
-    assert "with Python 3.11" in header, header
+    # The lock's '# python:' line: the Pythons it covers on each platform; make reads it.
+    covered = re.search(r"^# python: (.+)$", (REPO / "requirements.lock").read_text(), re.M)
+    assert covered and "linux 3.11" in covered.group(1), "run `make lock`"
     assert (REPO / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
-    install = [line for line in dry_run("-B", "install") if "version_info" in line]
-    assert install and "(3, 11)" in install[0]
+    assert re.search(r"^PYTHON \?= python3\.11$", (REPO / "Makefile").read_text(), re.M)
+    install = dry_run("-B", "install")
+    checked = next(i for i, line in enumerate(install) if "scripts/install_options.py" in line)
+    assert "pip install" in install[checked]  # its options go to the install of the lock
 
 
 def test_binder_installs_the_locked_versions_torch_cpu_and_scratchnn():
@@ -127,18 +151,24 @@ def test_binder_installs_the_locked_versions_torch_cpu_and_scratchnn():
     assert text == binder_lock.render((REPO / "requirements.lock").read_text()), (
         "binder/requirements.txt is not requirements.lock's copy: run `make lock`"
     )
+    from packaging.requirements import Requirement
+
     lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
     assert "-e .[book]" in lines  # relative to pip's working directory: the root; with its extra
-    pins = {line.split("==")[0].lower(): line.split("==")[1] for line in lines if "==" in line}
+    # Binder runs Linux: what pip installs there is what `make` installs here.
+    pins = {}
+    for line in lines:
+        if "==" in line:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate(LINUX_311):
+                pins[requirement.name.lower()] = str(requirement.specifier).removeprefix("==")
     assert {name: version for name, (version, _) in lock_entries().items()} == pins
 
 
 def test_make_lock_refreshes_the_lock_and_binders_copy_from_the_direct_pins():
     commands = dry_run("-o", ".venv/.installed", "lock")  # -o: as if installed
-    compile_line = next(line for line in commands if "pip-compile" in line)
-    assert "--generate-hashes" in compile_line and "--allow-unsafe" in compile_line
-    assert compile_line.split()[-3:] == ["--output-file", "requirements.lock", "requirements.txt"]
+    assert "scripts/lock.py write" in commands[-2]  # tests/test_lock.py: what it resolves
     assert "scripts/binder_lock.py" in commands[-1]
 
 

@@ -1,16 +1,17 @@
 """The explorers in a live JupyterLab kernel: run the cell, see the view, move a control.
 
-A JupyterLab server is started on 127.0.0.1 with a throwaway folder holding one notebook per
+A JupyterLab server is started on 127.0.0.1 the way `make lab` starts it (scripts/lab.py: the same
+command, the same check of the widget extensions), on a throwaway folder holding one notebook per
 explorer; Chromium opens each, runs its one cell, waits for the canvas, then moves the first slider
 with the keyboard and checks that the view's readouts change. No request may leave 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -28,7 +29,16 @@ EXPLORERS = [
     "optimizer_paths_explorer",
     "gradient_flow_explorer",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "jupyterlab"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "jupyterlab"
+
+
+def _lab_script():
+    """scripts/lab.py, which `make lab` runs (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("script_lab", REPO / "scripts" / "lab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _free_port() -> int:
@@ -45,13 +55,13 @@ def lab_url(tmp_path_factory):
         nb = nbformat.v4.new_notebook(cells=[cell])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, root / f"{name}.ipynb")
+    lab = _lab_script()
+    assert not lab.missing_widget_extensions(), "make lab would refuse: widget extensions missing"
     port = _free_port()
     log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
+        lab.command(root, "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+                    "--ServerApp.token=", "--ServerApp.password=", open_at=""),
         stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, TQDM_DISABLE="1"),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
