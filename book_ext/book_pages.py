@@ -69,7 +69,10 @@ def _formula(rendered: dict, display: bool) -> str:
     svg = rendered["svg"].replace(
         ' role="img" focusable="false"', ' aria-hidden="true" focusable="false"', 1
     )
-    svg = svg.replace("<mjx-container ", '<mjx-container role="presentation" ', 1)
+    # A displayed formula wider than the page scrolls: it takes the keyboard focus to be
+    # scrolled (as every formula did with MathJax in the browser).
+    focus = 'tabindex="0" ' if display else ""
+    svg = svg.replace("<mjx-container ", f"<mjx-container {focus}", 1)
     mode = "block" if display else "inline"
     mml = (
         f'<mjx-assistive-mml unselectable="on" display="{mode}">'

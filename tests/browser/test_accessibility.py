@@ -135,7 +135,7 @@ _FOCUS = """(controls) => {
   const box = e.closest('.snn-explorer-box');
   return {
     box: box ? [...document.querySelectorAll('.snn-explorer-box')].indexOf(box) : -1,
-    control: e.matches(controls) ? [...box.querySelectorAll(controls)].indexOf(e) : -1,
+    control: box && e.matches(controls) ? [...box.querySelectorAll(controls)].indexOf(e) : -1,
     ring: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
       || style.boxShadow !== 'none',
     value: e.getAttribute('aria-valuetext') ?? e.getAttribute('aria-valuenow') ?? e.value ?? null,
