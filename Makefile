@@ -30,7 +30,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # pdf comes before book, so that the published site carries the PDF and links it.
 STAGES := install lint unit nbval pdf book browser
 
-.PHONY: install assets book pdf test lint unit nbval nbval-matrix browser execute bench lock clean
+.PHONY: install assets book pdf test lint unit nbval nbval-matrix browser weigh execute bench lock clean
 
 # Every package at the version requirements.lock pins for this platform, each checked against the
 # lock's hashes; then scratchnn and course themselves, editable (their dependencies are all in the
@@ -163,6 +163,12 @@ browser: install $(NODE_STAMP)
 	  apt-get update && apt-get install -y chromium; \
 	fi
 	$(PY) -m pytest tests/browser -m browser
+
+# What each page of the built book weighs on a first visit (every file it loads, once, at its
+# gzip -9 size, the whole page scrolled through) against its budget, and the time to the first
+# explorer plot: scripts/weigh.py, in Chromium, offline. `make weigh FILES=1` lists every file.
+weigh: install
+	$(PY) scripts/weigh.py $(if $(FILES),--files)
 
 # Each stage runs as its own make, timed; a failing stage stops the run and is named.
 test:

@@ -8,6 +8,11 @@ at the versions pinned in package.json / package-lock.json and copied here. Sphi
 book_js/ into the site (``html_extra_path`` in _config.yml), so they land under
 _build/html/_static/offline/, where ``nb_ipywidgets_js`` and ``mathjax_path`` point.
 
+The widget manager's bundle is trimmed as it is copied (``trim_widget_manager``): it also carries
+the widget modules of ipywidgets 7 and the source maps of its stylesheets, which the book never
+uses (its widget state is ipywidgets 8's); without them it is 0.62 MB gzipped instead of 0.91.
+Its JSON-schema validator is also told to allow the union types the schema uses (see AJV_NEW).
+
 Before copying, the versions are checked against the Python packages that wrote the widget state:
 anywidget's front end must be the Python package's exact version, and the html-manager must be
 in the range that ipywidgets asks for. A mismatch stops the build.
@@ -16,6 +21,7 @@ in the range that ipywidgets asks for. A mismatch stops the build.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -109,6 +115,42 @@ def copy(package: str, source: str, dest: str) -> int:
     return count
 
 
+# A bundled stylesheet's source map, as webpack's css-loader writes it: the 4th item of
+# [id, css, media, map]. Its runtime prints the css alone when the map is empty.
+_JS_STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`)"""
+CSS_SOURCE_MAP = re.compile(
+    r'\{version:3,sources:\[[^\]]*\],names:\[[^\]]*\],mappings:"[^"]*"'
+    rf'(?:,sourcesContent:\[{_JS_STRING}(?:,{_JS_STRING})*\])?,sourceRoot:""\}}'
+)
+# The AMD modules of ipywidgets 7 (widget state with model versions 1.x), each one line.
+IPYWIDGETS7 = re.compile(r'^define\("@jupyter-widgets/(base7|controls7)",', re.M)
+
+
+# Where the manager (twice: html-manager and its embedding entry) builds the JSON-schema validator
+# of the widget state, with no options: Ajv's strict mode then warns in the console, on every
+# explorer page, about a union type in the schema. Allowing union types is what the schema needs.
+AJV_NEW = re.compile(r"\b(\w+)=new\((\w+)\(\)\)(?=[,;](?:\W?\w+=)?\1\.compile\()")
+
+
+def trim_widget_manager(path: Path) -> None:
+    """Drop ipywidgets 7's modules and the stylesheets' source maps from embed-amd.js, and
+    quieten the schema validator's warning."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    kept = [line for line in lines if not IPYWIDGETS7.match(line)]
+    if len(lines) - len(kept) != 2:
+        sys.exit(
+            f"book_assets: expected base7 and controls7 in {path}, found {len(lines) - len(kept)}"
+        )
+    text, maps = CSS_SOURCE_MAP.subn('""', "\n".join(kept))
+    if maps == 0:
+        sys.exit(f"book_assets: no stylesheet source map found in {path}: check the trim")
+    text, validators = AJV_NEW.subn(r"\1=new(\2())({allowUnionTypes:!0})", text)
+    if validators != 2:
+        sys.exit(f"book_assets: expected 2 schema validators in {path}, found {validators}")
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     check_versions()
     if DEST.exists():
@@ -117,6 +159,7 @@ def main() -> None:
     for package, items in COPIES:
         for source, dest in items:
             files += copy(package, source, dest)
+    trim_widget_manager(DEST / "@jupyter-widgets/html-manager/dist/embed-amd.js")
     size = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     print(f"book_assets: {files} files, {size / 1e6:.1f} MB -> {DEST.relative_to(ROOT)}")
 
