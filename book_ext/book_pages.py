@@ -126,7 +126,9 @@ def typeset(body: str, pagename: str, whole_page: bool = False) -> str:
         f"<defs>{defs}</defs></svg>"
     )
     if whole_page:
-        at = body.index(">", body.index("<body")) + 1
+        # The page's own <body> tag, after </head>: the head's scripts (an explorer's embedded
+        # code, say) may contain the text "<body>" too.
+        at = body.index(">", body.index("<body", body.index("</head>"))) + 1
         return body[:at] + sprite + body[at:]
     return sprite + body
 
