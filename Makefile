@@ -162,7 +162,7 @@ browser: install $(NODE_STAMP)
 	@if [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ] && ! command -v chromium >/dev/null; then \
 	  apt-get update && apt-get install -y chromium; \
 	fi
-	$(PY) -m pytest tests/browser -m browser
+	$(PY) -m pytest tests/browser -m browser --durations=10
 
 # What each page of the built book weighs on a first visit (every file it loads, once, at its
 # gzip -9 size, the whole page scrolled through) against its budget, and the time to the first

@@ -85,7 +85,7 @@ class Layer:
 
     @property
     def in_width(self) -> int | None:
-        """The width d of the (B, d) batches a layer with parameters takes, or None for any shape."""
+        """The width d of the (B, d) batches a layer with parameters takes, or None (any)."""
         return None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
