@@ -16,23 +16,21 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import weigh as _weigh
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# Chromium's flags for this machine (no sandbox, no network of its own), from the weighing script,
+# which launches the same browser.
+CHROMIUM_ARGS = _weigh.CHROMIUM_ARGS
 # Errors that are not the book's to fix, listed exactly; any other error fails the test. None
 # now: the theme's duplicated Thebe settings and its "invalid theme mode" error are gone
 # (book_ext/book_pages.py and book_ext/templates/layout.html).
