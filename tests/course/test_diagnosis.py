@@ -445,7 +445,7 @@ def test_a_factor_on_a_rounding_boundary_prints_the_same_everywhere(factor, phra
 def test_noise_sized_changes_of_a_factor_change_no_digit(nudge):
     # The estimate of c lands within rounding noise of the truth, on one side or the other
     # depending on the machine: every such landing prints the same text.
-    from course.diagnosis.mistakes import _digits
+    from course.diagnosis.digits import _digits
 
     for factor, _ in BOUNDARY_FACTORS:
         c = factor * (1 + nudge)
