@@ -1,0 +1,45 @@
+"""Shared by the tests of the book's scripts: import a script of scripts/, build a notebook that
+looks executed, with its source hash recorded, and the settings of a fork's Colab cell."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+CHAPTER = REPO / "chapters" / "01_linear_layer.ipynb"
+
+
+def load_script(name: str):
+    """Import scripts/<name>.py (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"script_{name}", REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+notebooks = load_script("notebooks")
+colab_setup = load_script("colab_setup")
+
+# A fork's Colab cell: where it clones from, and what it installs.
+URL, BRANCH = "https://github.com/someone/fork-of-the-book", "work"
+PINS = ["anywidget==0.11.0", "myst-nb==1.4.0"]
+
+
+def executed_notebook(*sources: str) -> nbformat.NotebookNode:
+    """A notebook whose code cells look executed (an execution count each), with a hash recorded."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("# Title"))
+    for count, source in enumerate(sources, start=1):
+        cell = nbformat.v4.new_code_cell(source)
+        cell.execution_count = count
+        nb.cells.append(cell)
+    notebooks.record_source_hash(nb)
+    return nb
+
+
+def write(nb, path: Path) -> Path:
+    nbformat.write(nb, path)
+    return path
