@@ -58,6 +58,7 @@ CI_PATHS = [
 COMPUTES_NOTHING = [
     "tests/test_book_config.py",
     "tests/test_book_tools.py",
+    "tests/test_makefile.py",
     "tests/test_notebooks_tool.py",
 ]
 # Kernel sets torch may pick on x86-64, each paired with the MKL path of the same width.

@@ -1,15 +1,21 @@
-"""Shared by the tests of the book's scripts: import a script of scripts/, build a notebook that
-looks executed, with its source hash recorded, and the settings of a fork's Colab cell."""
+"""Shared by the tests of the book's configuration and scripts: the repository's config, notebooks
+and pins, `make -n`, importing a script of scripts/, a notebook that looks executed (its source hash
+recorded), and the settings of a fork's Colab cell."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 from pathlib import Path
 
 import nbformat
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 CHAPTER = REPO / "chapters" / "01_linear_layer.ipynb"
+CONFIG = yaml.safe_load((REPO / "_config.yml").read_text())
+NOTEBOOKS = [*sorted((REPO / "chapters").glob("*.ipynb")), REPO / "reproducibility.ipynb"]
 
 
 def load_script(name: str):
@@ -18,6 +24,24 @@ def load_script(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def requirement_pin(name: str) -> str:
+    match = re.search(rf"^{re.escape(name)}==(\S+)", (REPO / "requirements.txt").read_text(), re.M)
+    assert match, f"requirements.txt does not pin {name}"
+    return match.group(1)
+
+
+def dry_run(*targets: str) -> list[str]:
+    """The commands ``make`` would run for ``targets`` (``make -n``: nothing is executed)."""
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", *targets],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.replace("\\\n", " ").splitlines()  # a command continued with \ is one
 
 
 notebooks = load_script("notebooks")
