@@ -55,7 +55,12 @@ CI_PATHS = [
 ]
 # Tests of the book's configuration and maintenance scripts: they compute no number, so the second
 # unit path leaves them out.
-COMPUTES_NOTHING = ["tests/test_book_config.py", "tests/test_book_tools.py"]
+COMPUTES_NOTHING = [
+    "tests/test_book_config.py",
+    "tests/test_book_tools.py",
+    "tests/test_makefile.py",
+    "tests/test_notebooks_tool.py",
+]
 # Kernel sets torch may pick on x86-64, each paired with the MKL path of the same width.
 KERNELS = [("default", "COMPATIBLE"), ("avx2", "AVX2"), ("avx512", "AVX512")]
 
