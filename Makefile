@@ -122,7 +122,9 @@ pdf: install
 	fi
 	$(PY) scripts/notebooks.py check $(NOTEBOOKS)
 	rm -rf _build/latex _build/pdf
-	$(VENV)/bin/jupyter-book build . --builder pdflatex --warningiserror --keep-going
+	@# Sphinx and xelatex print thousands of lines: they go to a log, shown only when the build fails.
+	mkdir -p _build; $(VENV)/bin/jupyter-book build . --builder pdflatex --warningiserror \
+	  --keep-going > _build/pdf-build.log 2>&1 || { tail -n 80 _build/pdf-build.log; exit 1; }
 	mkdir -p _build/pdf
 	cp _build/latex/$(notdir $(PDF)) _build/latex/$(basename $(notdir $(PDF))).log _build/pdf/
 	$(PY) -m pytest tests/test_pdf.py -m pdf
