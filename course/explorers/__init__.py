@@ -7,10 +7,11 @@
     from course.explorers import optimizer_paths_explorer                       # chapter 5
     from course.explorers import gradient_flow_explorer                         # chapter 6
 
-Each returns one displayable box (controls, drawing, caption), whose ``lookup(**setting)`` is
-what it shows at a setting. All numbers are computed here, in Python, by scratchnn; the
-JavaScript next to these modules only draws and looks them up. This subpackage needs ipywidgets
-and anywidget; scratchnn never imports it (the course imports scratchnn, not the reverse).
+Each returns one anywidget (controls, drawing and caption, drawn by one JavaScript module),
+whose ``lookup(**setting)`` is what it shows at a setting. All numbers are computed here, in
+Python, by scratchnn; the JavaScript next to these modules only draws and looks them up. This
+subpackage needs anywidget; scratchnn never imports it (the course imports scratchnn, not the
+reverse).
 """
 
 import importlib

@@ -1,11 +1,11 @@
-"""What the explorers share: the slider grid, rounding for display, the view and box classes.
+"""What the explorers share: the slider grid, rounding for display, the explorer's base class.
 
 How an explorer works: Python computes every number the reader can see, with ``scratchnn``, at
 every position a control can take (a grid that matches the slider's min, max and step, or every
-combination of the choices declared in ``_axes.Axes``), and hands the table to a small
-``anywidget`` view. The view's JavaScript only draws and looks values up. The controls are
-ordinary ipywidgets tied to the view with ``jslink``, so the page reacts in the browser with no
-Python kernel: it works in the static HTML book.
+combination of the choices declared in ``_axes.Axes``), and hands the table to one ``anywidget``
+view. The view's JavaScript draws the controls, the drawing and the caption, and only looks
+values up: the page reacts in the browser with no Python kernel, so it works in the static HTML
+book, and it is one plain anywidget module (``render({model, el})``) wherever it runs.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 import anywidget
-import ipywidgets as widgets
 import torch
 import traitlets
 
@@ -54,6 +53,10 @@ class Grid:
         """The grid index nearest to ``value`` (clamped to the grid)."""
         return min(self.n - 1, max(0, round((value - self.lo) / self.step)))
 
+    def clamp(self, value: float) -> float:
+        """``value`` within [lo, hi], where the slider shows it."""
+        return min(self.hi, max(self.lo, value))
+
     def to_json(self) -> dict[str, float | int]:
         return {"lo": self.lo, "hi": self.hi, "step": self.step, "n": self.n}
 
@@ -62,20 +65,17 @@ class Grid:
         """The grid a payload's ``to_json`` block describes."""
         return cls(block["lo"], block["hi"], block["step"])
 
-    def slider(self, description: str, value: float, css_class: str) -> widgets.FloatSlider:
-        """A FloatSlider whose positions are exactly this grid's points."""
+    def control(self, name: str, label: str) -> dict:
+        """A slider whose positions are exactly this grid's points, on the view's trait ``name``
+        (view.js ``makeControls`` draws it; its readout shows the step's decimals)."""
         decimals = max(0, -Decimal(str(self.step)).as_tuple().exponent)
-        slider = widgets.FloatSlider(
-            value=value,
-            min=self.lo,
-            max=self.hi,
-            step=self.step,
-            description=description,
-            readout_format=f".{decimals}f",
-            continuous_update=True,
-        )
-        slider.add_class(css_class)
-        return slider
+        return {
+            "kind": "slider",
+            "name": name,
+            "label": label,
+            **self.to_json(),
+            "decimals": decimals,
+        }
 
 
 def round_decimals(values: torch.Tensor, decimals: int) -> list | float:
@@ -92,7 +92,7 @@ def round_decimals(values: torch.Tensor, decimals: int) -> list | float:
 
 
 # The shared JavaScript, in the order each file needs the ones before it.
-SHARED_JS = ("plot.js", "view.js")
+SHARED_JS = ("plot.js", "view.js", "controls.js")
 LEARNING_JS = (*SHARED_JS, "packing.js", "learning.js")
 
 
@@ -115,72 +115,30 @@ def namespace(*names: str) -> str:
     return "\n".join(parts)
 
 
-class ExplorerView(anywidget.AnyWidget):
-    """Base of the canvas views: ``data`` holds every precomputed number, read-only."""
+class Explorer(anywidget.AnyWidget):
+    """One explorer: its controls, its drawing and its caption, drawn by one anywidget view.
+
+    Traits (synced with the view): ``data``, every number it can show (read-only); ``controls``,
+    the controls view.js draws above the drawing (``Grid.control``, ``_axes.Axis.spec``);
+    ``caption`` (HTML); ``palette``. Each explorer's subclass adds its ``_esm`` (``bundle``) and
+    one trait per control: a slider's value, or the index of a choice. ``lookup(**setting)`` is
+    what the view shows at a setting (each explorer documents its keys), for a chapter's prose
+    and the tests. Its repr, ``summary``, never changes between runs.
+    """
 
     _css = _HERE / "explorers.css"
     data = traitlets.Dict().tag(sync=True)
+    controls = traitlets.List().tag(sync=True)
+    caption = traitlets.Unicode().tag(sync=True)
     palette = traitlets.Dict(dict(OKABE_ITO)).tag(sync=True)
-
-    def __repr__(self) -> str:  # anywidget's default repr holds a memory address
-        return f"{type(self).__name__}()"
-
-
-V = TypeVar("V", bound=ExplorerView)
-
-
-def linked_view(
-    view_cls: type[V], data: dict, sources: dict[str, tuple[widgets.Widget, str]]
-) -> tuple[V, list[widgets.widget_link.Link]]:
-    """The view, holding ``data``, with each of its traits tied to a control in the browser.
-
-    sources: the view's trait name -> (control, the control's trait), e.g. ``{"x": (slider,
-    "value"), "index": (dropdown, "index")}``. The view starts at the controls' values, and each
-    pair is ``jslink``ed (control -> view), in ``sources`` order, so that the page reacts with no
-    Python kernel. Returns (view, links).
-    """
-    start = {name: getattr(control, trait) for name, (control, trait) in sources.items()}
-    view = view_cls(data=data, **start)
-    links = [widgets.jslink(source, (view, name)) for name, source in sources.items()]
-    return view, links
-
-
-class Explorer(widgets.VBox):
-    """Controls, view and caption in one box, with a repr that never changes between runs.
-
-    ``view`` and ``data`` are the view and its payload; ``lookup(**setting)`` is what the view
-    shows at a setting (each explorer documents its keys), for a chapter's prose and the tests.
-    """
+    explorer_name: ClassVar[str]  # the view's data-explorer, and its class snn-explorer-box-<name>
 
     def __init__(
-        self,
-        children: list[widgets.Widget],
-        links: list,
-        summary: str,
-        name: str,
-        lookup: Callable[..., Any] | None = None,
+        self, *, summary: str, lookup: Callable[..., Any] | None = None, **traits: Any
     ) -> None:
-        super().__init__(children=children)
-        self.add_class("snn-explorer-box")
-        self.add_class(f"snn-explorer-box-{name}")
-        self.links = links  # the jslinks that tie controls to the view, in the browser
+        super().__init__(**traits)
         self._summary = summary
-        self.explorer_name = name
         self._lookup = lookup
-
-    @property
-    def controls(self) -> list[widgets.Widget]:
-        """The controls, in the order the reader sees them."""
-        return [c for c in self.children[0].children if not isinstance(c, anywidget.AnyWidget)]
-
-    @property
-    def view(self) -> ExplorerView:
-        return self.children[1]
-
-    @property
-    def data(self) -> dict:
-        """The view's payload: every number it can show."""
-        return self.view.data
 
     def lookup(self, **setting: Any) -> Any:
         """What the view shows at ``setting`` (keyword names: the explorer's controls)."""
@@ -188,19 +146,13 @@ class Explorer(widgets.VBox):
             raise TypeError(f"{self._summary}: this explorer has no lookup")
         return self._lookup(self.data, **setting)
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # anywidget's default repr holds a memory address
         return self._summary
 
-    def _repr_mimebundle_(self, **kwargs) -> dict:
-        """The widget view, and the same explorer as a static figure for the PDF (``paper.py``)."""
+    def _repr_mimebundle_(self, **kwargs) -> tuple[dict, dict]:
+        """The widget view, and the same explorer as a static figure for the PDF (``paper.py``):
+        (data, metadata), as anywidget gives them."""
         from .paper import figure_pdf  # matplotlib is imported only when an explorer is shown
 
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["application/pdf"] = figure_pdf(self)
-        return bundle
-
-
-def caption(html: str) -> widgets.HTML:
-    box = widgets.HTML(value=f'<p class="snn-caption">{html}</p>')
-    box.add_class("snn-caption-box")
-    return box
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        return {**data, "application/pdf": figure_pdf(self)}, metadata

@@ -1,6 +1,6 @@
 // Activation explorer view. model.data (from activation.py): grid, x, labels, f, df (rounded
 // to `digits`), saturated ("0"/"1" per grid point), threshold, ylim. Synced with the controls:
-// model.x (the slider) and model.index (the dropdown).
+// model.x (the slider) and model.activation (the dropdown: an index into names).
 
 const { fmt, makePanel, drawAxes, drawCurve, shadeRuns, drawMarkerLine, drawPoint } = snn;
 const { drawLegend, legendRows, gridIndex, makeFrame, runFrame, makeReadouts } = snn;
@@ -44,7 +44,7 @@ function render({ model, el }) {
   ]);
 
   function draw(ctx, lay) {
-    const a = model.get("index");
+    const a = model.get("activation");
     const i = gridIndex(model.get("x"), data.grid);
     drawPlot(ctx, lay, data, a, i);
     const saturated = data.saturated[a][i] === "1";
@@ -62,7 +62,7 @@ function render({ model, el }) {
   return runFrame(frame, {
     model,
     el,
-    names: ["x", "index"],
+    names: ["x", "activation"],
     layout: (width, ctx) => layout(width, ctx, data),
     draw,
     // Only x matters for dragging, so any y-range will do for this panel.
@@ -70,4 +70,4 @@ function render({ model, el }) {
   });
 }
 
-export default { render };
+export default snn.explorer(render);

@@ -14,24 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import torch
 import traitlets
 
 from scratchnn import activations as registry
 from scratchnn.activations import Activation
 
-from ._axes import controls
-from ._common import (
-    SHARED_JS,
-    Explorer,
-    ExplorerView,
-    Grid,
-    bundle,
-    caption,
-    linked_view,
-    round_decimals,
-)
+from ._axes import Axis
+from ._common import SHARED_JS, Explorer, Grid, bundle, round_decimals
 
 X_GRID = Grid(-5.0, 5.0, 0.05)
 SATURATION = 0.1  # |f′| below this counts as saturated: the gradient is cut ten-fold or more
@@ -102,25 +92,20 @@ def _payload(table: ActivationTable, grid: Grid) -> dict:
     }
 
 
-class ActivationView(ExplorerView):
+class ActivationExplorer(Explorer):
     """Canvas plot of f and f′ with the saturated region shaded, and the readouts at x."""
 
     _esm = bundle(*SHARED_JS, "activation.js")
+    explorer_name = "activation"
+    activation = traitlets.Int(0).tag(sync=True)  # its index in data["names"]
     x = traitlets.Float(0.0).tag(sync=True)
-    index = traitlets.Int(0).tag(sync=True)
 
 
-def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> Explorer:
+def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> ActivationExplorer:
     """A dropdown of every activation in the registry, an x slider on [−5, 5] and the live plot."""
     table = activation_table(X_GRID)
     names = table.names
-    dropdown = widgets.Dropdown(
-        options=list(zip(table.labels, names, strict=True)), value=activation, description="f"
-    )
-    dropdown.add_class("snn-control-activation")
-    slider = X_GRID.slider("x", x, "snn-control-x")
-    sources = {"index": (dropdown, "index"), "x": (slider, "value")}
-    view, links = linked_view(ActivationView, _payload(table, X_GRID), sources)
+    choice = Axis("activation", "f", tuple(names), texts=tuple(table.labels))
     text = (
         "Drag the x slider, or drag across the plot: the dashed line follows. Solid: f(x); "
         "dashed: f′(x). Shaded: "
@@ -132,8 +117,15 @@ def activation_explorer(activation: str = "sigmoid", x: float = 0.0) -> Explorer
         f"ActivationExplorer({len(names)} activations, x from {X_GRID.lo} to {X_GRID.hi} "
         f"step {X_GRID.step})"
     )
-    row = controls(dropdown, slider)
-    return Explorer([row, view, caption(text)], links, summary, "activation", lookup)
+    return ActivationExplorer(
+        data=_payload(table, X_GRID),
+        controls=[choice.spec(), X_GRID.control("x", "x")],
+        caption=text,
+        activation=choice.index(activation),
+        x=X_GRID.clamp(x),
+        summary=summary,
+        lookup=lookup,
+    )
 
 
 def lookup(data: dict, activation: str, x: float) -> dict:

@@ -159,4 +159,4 @@ function render({ model, el }) {
   return runFrame(frame, { model, el, names: ["x1", "x2"], layout: layoutOf, draw });
 }
 
-export default { render };
+export default snn.explorer(render);

@@ -22,18 +22,7 @@ import traitlets
 from scratchnn.activations import ReLU
 from scratchnn.mlp import MLP
 
-from ._axes import controls
-from ._common import (
-    F64,
-    SHARED_JS,
-    Explorer,
-    ExplorerView,
-    Grid,
-    bundle,
-    caption,
-    linked_view,
-    round_decimals,
-)
+from ._common import F64, SHARED_JS, Explorer, Grid, bundle, round_decimals
 
 DIMS = [2, 4, 4, 1]
 SEED = 7  # chosen so that every hidden unit is active on part of the grid and off on the rest
@@ -108,21 +97,18 @@ def _payload(table: ForwardTable, grid: Grid) -> dict:
     }
 
 
-class ForwardPassView(ExplorerView):
+class ForwardPassExplorer(Explorer):
     """The network drawing and the layer outputs for the input (x1, x2)."""
 
     _esm = bundle(*SHARED_JS, "forward_pass.js")
+    explorer_name = "forward-pass"
     x1 = traitlets.Float(0.0).tag(sync=True)
     x2 = traitlets.Float(0.0).tag(sync=True)
 
 
-def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
+def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> ForwardPassExplorer:
     """Two input sliders on [−2, 2] and the network, coloured by what each neuron outputs."""
     table = forward_table(forward_pass_network(), INPUT_GRID)
-    slider1 = INPUT_GRID.slider("x₁", x1, "snn-control-x1")
-    slider2 = INPUT_GRID.slider("x₂", x2, "snn-control-x2")
-    sources = {"x1": (slider1, "value"), "x2": (slider2, "value")}
-    view, links = linked_view(ForwardPassView, _payload(table, INPUT_GRID), sources)
     text = (
         "A fixed, seeded 2→4→4→1 ReLU network (scratchnn.MLP, float64). Each circle shows the "
         "neuron's output; the stronger its colour, the larger (the output neuron: blue if "
@@ -135,8 +121,15 @@ def forward_pass_explorer(x1: float = 1.0, x2: float = -0.5) -> Explorer:
         f"ForwardPassExplorer(MLP {'→'.join(map(str, DIMS))}, relu, seed {SEED}, "
         f"x1, x2 from {INPUT_GRID.lo} to {INPUT_GRID.hi} step {INPUT_GRID.step})"
     )
-    row = controls(slider1, slider2)
-    return Explorer([row, view, caption(text)], links, summary, "forward-pass", lookup)
+    return ForwardPassExplorer(
+        data=_payload(table, INPUT_GRID),
+        controls=[INPUT_GRID.control("x1", "x₁"), INPUT_GRID.control("x2", "x₂")],
+        caption=text,
+        x1=INPUT_GRID.clamp(x1),
+        x2=INPUT_GRID.clamp(x2),
+        summary=summary,
+        lookup=lookup,
+    )
 
 
 def lookup(data: dict, x1: float, x2: float) -> list[list[float]]:

@@ -149,4 +149,4 @@ function render({ model, el }) {
   return runFrame(frame, { model, el, names, layout, draw });
 }
 
-export default { render };
+export default snn.explorer(render);

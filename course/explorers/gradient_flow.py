@@ -32,7 +32,6 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-import ipywidgets as widgets
 import torch
 import traitlets
 
@@ -48,8 +47,8 @@ from scratchnn import (
 from scratchnn.data import batches, digits_dataset
 from scratchnn.layer import Layer
 
-from ._axes import Axes, Axis, controls
-from ._common import F64, LEARNING_JS, Explorer, ExplorerView, bundle, caption, linked_view
+from ._axes import Axes, Axis
+from ._common import F64, LEARNING_JS, Explorer, Grid, bundle
 from ._packing import rounded_clear
 
 COMPARED = ("sigmoid", "tanh", "relu", "gelu")  # the activations compared, from the registry
@@ -253,10 +252,11 @@ def flow_of(explorer: Explorer, activation: str, init: str, scale: float, batchn
     return explorer.lookup(activation=activation, init=init, scale=scale, batchnorm=batchnorm)
 
 
-class GradientFlowView(ExplorerView):
+class GradientFlowExplorer(Explorer):
     """Per-layer bars of activation RMS and ‖∂L/∂W‖ on log axes, and the ratio readouts."""
 
     _esm = bundle(*LEARNING_JS, "gradient_flow.js")
+    explorer_name = "gradient-flow"
     # One trait per axis of AXES (the chosen index), and the epoch.
     activation = traitlets.Int(0).tag(sync=True)
     init = traitlets.Int(0).tag(sync=True)
@@ -271,26 +271,29 @@ def gradient_flow_explorer(
     scale: float = 1.0,
     batchnorm: bool = False,
     epoch: int = 0,
-) -> Explorer:
+) -> GradientFlowExplorer:
     """A control per axis of AXES (activation, init, scale, BatchNorm) and an epochs slider."""
-    start = {"activation": activation, "init": init, "scale": scale, "batchnorm": batchnorm}
-    picks = dict(AXES.controls(start))
-    epochs = widgets.IntSlider(value=epoch, min=0, max=EPOCHS, step=1, description="epochs")
-    epochs.add_class("snn-control-epoch")
-    sources = {name: (control, "index") for name, control in picks.items()}
-    sources["epoch"] = (epochs, "value")
-    view, links = linked_view(GradientFlowView, flow_payload(), sources)
+    start = AXES.start(activation=activation, init=init, scale=scale, batchnorm=batchnorm)
+    epochs = Grid(0, EPOCHS, 1)
     text = (
-        f"{DEPTH} hidden layers of width {WIDTH} on the digits (scratchnn, float64). Left: the "
-        "RMS of each hidden layer's output; right: ‖∂L/∂W‖ of each Linear layer (13 is the "
-        f"output layer), both on a log scale, measured on {PROBE_ROWS} training rows. 'epochs' "
-        f"0 is the initialisation; k is after k epochs of SGD (learning rate {LR}, batches of "
-        f"{BATCH}). The scale s multiplies every initial weight. A run that diverged, or was not "
-        "trained, shows its last measured bars greyed, and says why."
+        f"{DEPTH} hidden layers of width {WIDTH} on the digits (scratchnn, float64). Left (top "
+        "on a phone): the RMS of each hidden layer's output; right (below it): ‖∂L/∂W‖ of each "
+        f"Linear layer ({DEPTH + 1} is the output layer), both on a log scale, measured on "
+        f"{PROBE_ROWS} training rows. 'epochs' 0 is the initialisation; k is after k epochs of "
+        f"SGD (learning rate {LR}, batches of {BATCH}). The scale s multiplies every initial "
+        "weight. A run that diverged, or was not trained, shows its last measured bars greyed, "
+        "and says why."
     )
     summary = (
         f"GradientFlowExplorer({len(settings())} networks of {DEPTH} hidden layers, "
         f"{EPOCHS} epochs each)"
     )
-    row = controls(*picks.values(), epochs)
-    return Explorer([row, view, caption(text)], links, summary, "gradient-flow", lookup)
+    return GradientFlowExplorer(
+        data=flow_payload(),
+        controls=[*AXES.controls(), epochs.control("epoch", "epochs")],
+        caption=text,
+        **start,
+        epoch=int(epochs.clamp(epoch)),
+        summary=summary,
+        lookup=lookup,
+    )

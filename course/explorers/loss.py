@@ -26,17 +26,7 @@ import traitlets
 
 from scratchnn.losses import BCELoss, HuberLoss, Loss, MAELoss, MSELoss
 
-from ._axes import controls
-from ._common import (
-    SHARED_JS,
-    Explorer,
-    ExplorerView,
-    Grid,
-    bundle,
-    caption,
-    linked_view,
-    round_decimals,
-)
+from ._common import SHARED_JS, Explorer, Grid, bundle, round_decimals
 
 EPS_GRID = Grid(-3.0, 3.0, 0.05)
 DELTA_GRID = Grid(0.1, 3.0, 0.1)
@@ -114,21 +104,18 @@ def _payload(table: LossTable, eps_grid: Grid, delta_grid: Grid) -> dict:
     }
 
 
-class LossView(ExplorerView):
+class LossExplorer(Explorer):
     """Loss and ``|dL/dε|`` plots of the four losses, and the readouts at ε."""
 
     _esm = bundle(*SHARED_JS, "loss.js")
+    explorer_name = "loss"
     eps = traitlets.Float(0.0).tag(sync=True)
     delta = traitlets.Float(1.0).tag(sync=True)
 
 
-def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> Explorer:
+def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> LossExplorer:
     """An error slider on [−3, 3], a Huber δ slider on [0.1, 3] and the live plots."""
     table = loss_table(EPS_GRID, DELTA_GRID)
-    eps_slider = EPS_GRID.slider("ε", eps, "snn-control-eps")
-    delta_slider = DELTA_GRID.slider("Huber δ", delta, "snn-control-delta")
-    sources = {"eps": (eps_slider, "value"), "delta": (delta_slider, "value")}
-    view, links = linked_view(LossView, _payload(table, EPS_GRID, DELTA_GRID), sources)
     text = (
         "Drag the ε slider, or drag across either plot: the dashed line follows. One "
         "prediction, so the mean is that one term. MSE, MAE and Huber: prediction ε, target 0. "
@@ -142,8 +129,15 @@ def loss_explorer(eps: float = 0.5, delta: float = 1.0) -> Explorer:
         f"LossExplorer(MSE, MAE, Huber, BCE; eps from {EPS_GRID.lo} to {EPS_GRID.hi} step "
         f"{EPS_GRID.step}; delta from {DELTA_GRID.lo} to {DELTA_GRID.hi} step {DELTA_GRID.step})"
     )
-    row = controls(eps_slider, delta_slider)
-    return Explorer([row, view, caption(text)], links, summary, "loss", lookup)
+    return LossExplorer(
+        data=_payload(table, EPS_GRID, DELTA_GRID),
+        controls=[EPS_GRID.control("eps", "ε"), DELTA_GRID.control("delta", "Huber δ")],
+        caption=text,
+        eps=EPS_GRID.clamp(eps),
+        delta=DELTA_GRID.clamp(delta),
+        summary=summary,
+        lookup=lookup,
+    )
 
 
 def lookup(data: dict, eps: float, delta: float = 1.0) -> dict:

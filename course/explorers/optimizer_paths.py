@@ -21,24 +21,14 @@ grids of 121 × 121 points.
 from __future__ import annotations
 
 import contourpy
-import ipywidgets as widgets
 import torch
 import traitlets
 
 from scratchnn.layer import Layer
 from scratchnn.optim import SGD, Adam, Momentum, Optimizer, RMSProp
 
-from ._axes import Axes, Axis, controls
-from ._common import (
-    F64,
-    LEARNING_JS,
-    Explorer,
-    ExplorerView,
-    bundle,
-    caption,
-    linked_view,
-    round_decimals,
-)
+from ._axes import Axes, Axis
+from ._common import F64, LEARNING_JS, Explorer, Grid, bundle, round_decimals
 from ._packing import levels, pack, rounded_clear
 from .surfaces import SURFACES, Surface
 
@@ -210,10 +200,11 @@ def paths_payload(tables: list[Paths] | None = None) -> dict:
     }
 
 
-class OptimizerPathsView(ExplorerView):
+class OptimizerPathsExplorer(Explorer):
     """Contours, the five paths up to the chosen step, and each optimizer's readouts."""
 
     _esm = bundle(*LEARNING_JS, "optimizer_paths.js")
+    explorer_name = "optimizer-paths"
     # One trait per controlled axis of AXES (the chosen index), and the step.
     surface = traitlets.Int(0).tag(sync=True)
     lr = traitlets.Int(0).tag(sync=True)
@@ -223,15 +214,11 @@ class OptimizerPathsView(ExplorerView):
 
 def optimizer_paths_explorer(
     surface: str = "valley", lr: float = 0.019, beta: float = 0.9, step: int = STEPS
-) -> Explorer:
+) -> OptimizerPathsExplorer:
     """A control per controlled axis of AXES (surface, learning rate, μ / β₁), a step slider
     and ▶ Play beside it."""
-    picks = dict(AXES.controls({"surface": surface, "lr": lr, "beta": beta}))
-    steps = widgets.IntSlider(value=step, min=0, max=STEPS, step=1, description="step")
-    steps.add_class("snn-control-step")
-    sources = {name: (control, "index") for name, control in picks.items()}
-    sources["step"] = (steps, "value")
-    view, links = linked_view(OptimizerPathsView, paths_payload(), sources)
+    start = AXES.start(surface=surface, lr=lr, beta=beta)
+    steps = Grid(0, STEPS, 1)
     text = (
         "Press ▶ Play, drag the step slider, or drag across the loss plot (right; below on a "
         "phone). All five optimizers start at ★ with the same "
@@ -245,8 +232,15 @@ def optimizer_paths_explorer(
         f"OptimizerPathsExplorer({len(SURFACES)} surfaces, {len(OPTIMIZERS)} optimizers, "
         f"{len(LRS)} learning rates, {STEPS} steps)"
     )
-    row = controls(*picks.values(), steps)
-    return Explorer([row, view, caption(text)], links, summary, "optimizer-paths", lookup)
+    return OptimizerPathsExplorer(
+        data=paths_payload(),
+        controls=[*AXES.controls(), steps.control("step", "step")],
+        caption=text,
+        **start,
+        step=int(steps.clamp(step)),
+        summary=summary,
+        lookup=lookup,
+    )
 
 
 def lookup(data: dict, **setting) -> dict:

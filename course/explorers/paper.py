@@ -9,7 +9,7 @@ to try on the live page, and that page's address) the book's Sphinx extension
 ``course._book_pdf`` adds.
 
 Every number drawn is what the view holds: read at the view's current control values (its
-traits, ``explorer.view``), or at a few other positions of the same controls, through
+traits), or at a few other positions of the same controls, through
 ``explorer.lookup(**setting)`` (and, for whole curves, the payload ``explorer.data``). A learning
 explorer's setting is named through its module's ``AXES`` declaration, the one contract behind
 its controls, its run index and its JavaScript: nothing is computed again, so the figure and the

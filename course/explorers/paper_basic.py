@@ -1,7 +1,7 @@
 """The explorers on paper (``paper.py``): activation, forward pass and loss, whose views hold
 curves or a network on a grid of slider positions.
 
-Each drawing reads the view's current values (``explorer.view``), the numbers shown there from
+Each drawing reads the view's current values (its traits), the numbers shown there from
 ``explorer.lookup``, and the whole curves from ``explorer.data``: nothing is computed again.
 """
 
@@ -17,14 +17,14 @@ from .paper_style import BLUE, GREEN, GREY, INK, ORANGE, VERMILLION, tint
 
 def activation(fig: Figure, explorer: Explorer) -> None:
     """Three activations side by side: f, f′ and the shaded saturated region, with x marked."""
-    data, view = explorer.data, explorer.view
+    data = explorer.data
     names = data["names"]
-    shown = [names[view.index], *(n for n in ("sigmoid", "tanh", "relu") if n in names)]
+    shown = [names[explorer.activation], *(n for n in ("sigmoid", "tanh", "relu") if n in names)]
     shown = list(dict.fromkeys(shown))[:3]
     axes = fig.subplots(1, len(shown), sharex=True, squeeze=False)[0]
     x = data["x"]
     for ax, name in zip(axes, shown, strict=True):
-        a, here = names.index(name), explorer.lookup(activation=name, x=view.x)
+        a, here = names.index(name), explorer.lookup(activation=name, x=explorer.x)
         ax.plot(x, data["f"][a], color=BLUE, label="f(x)")
         ax.plot(x, data["df"][a], color=ORANGE, linestyle="--", label="f′(x)")
         ymin, ymax = data["ylim"][a]
@@ -43,7 +43,7 @@ def forward_pass(fig: Figure, explorer: Explorer) -> None:
     """The network at the explorer's input and at a second input that turns other units off."""
     grid = Grid.from_json(explorer.data["grid"])
     values = grid.values()
-    here = (values[grid.index(explorer.view.x1)], values[grid.index(explorer.view.x2)])
+    here = (values[grid.index(explorer.x1)], values[grid.index(explorer.x2)])
     other = (-here[0] if here[0] else -1.0, -here[1] if here[1] else 1.0)
     for k, inputs in enumerate((here, other)):
         _network(fig.add_subplot(1, 2, k + 1), explorer, inputs)
@@ -107,11 +107,11 @@ def _network(ax, explorer: Explorer, inputs: tuple[float, float]) -> None:
 
 def loss(fig: Figure, explorer: Explorer) -> None:
     """The four losses and their gradients' sizes against ε, Huber at the explorer's δ."""
-    data, view = explorer.data, explorer.view
+    data = explorer.data
     eps_grid, delta_grid = Grid.from_json(data["eps_grid"]), Grid.from_json(data["delta_grid"])
-    eps, at = data["eps"], eps_grid.index(view.eps)
-    d = delta_grid.index(view.delta)
-    here = explorer.lookup(eps=view.eps, delta=view.delta)  # each loss at ε, as printed
+    eps, at = data["eps"], eps_grid.index(explorer.eps)
+    d = delta_grid.index(explorer.delta)
+    here = explorer.lookup(eps=explorer.eps, delta=explorer.delta)  # each loss at ε, as printed
     curves = [
         ("MSE", "mse", data["mse"], BLUE, "-"),
         ("MAE", "mae", data["mae"], ORANGE, "--"),

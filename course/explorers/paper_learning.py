@@ -41,7 +41,7 @@ def training(fig: Figure, explorer: Explorer) -> None:
     frames = unpack(run["frames"])
     pixels, box, levels = data["pixels"], data["box"], data["levels"]
     n_frames = len(frames) // pixels**2
-    last = min(explorer.view.epoch // data["frame_every"], n_frames - 1)
+    last = min(explorer.epoch // data["frame_every"], n_frames - 1)
     picks = sorted({0, last // 4, last})
     panels = fig.subplots(1, len(picks) + 1)
     # The points are indexed by the first two axes, (dataset, noise), as in training_payload.
@@ -100,7 +100,7 @@ SECOND_SURFACE = "basins"  # drawn beside the explorer's surface
 def optimizer_paths(fig: Figure, explorer: Explorer) -> None:
     """The five paths on the explorer's surface and on the two-basin surface, same settings."""
     data, axes = explorer.data, axes_of(explorer)
-    setting, step = chosen(explorer, axes), explorer.view.step
+    setting, step = chosen(explorer, axes), explorer.step
     names = axes["surface"].values
     shown = [setting["surface"], *(n for n in (SECOND_SURFACE,) if n in names)]
     shown = list(dict.fromkeys(shown))[:2]
@@ -143,7 +143,7 @@ def gradient_flow(fig: Figure, explorer: Explorer) -> None:
     settings = list({tuple(s.values()): s for s in settings}.values())  # each once, in order
     left, right = fig.subplots(1, 2)
     styles = [(BLUE, "-", "o"), (ORANGE, "--", "s"), (GREEN, "-.", "^")]
-    epoch = explorer.view.epoch
+    epoch = explorer.epoch
     for setting, (color, style, marker) in zip(settings, styles, strict=False):
         probes = explorer.lookup(**setting)["probes"]
         probe = probes[min(epoch, len(probes) - 1)]  # as the view: the last one measured

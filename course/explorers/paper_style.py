@@ -25,16 +25,16 @@ RC = {  # the book's plotting style (course.plotting), a little smaller for a pr
 
 
 def axes_of(explorer) -> Axes:
-    """The ``AXES`` declaration of the explorer's own module (the one its view is defined in):
+    """The ``AXES`` declaration of the explorer's own module (the one its class is defined in):
     the contract behind its controls and ``lookup``. Read, not imported here, so that drawing
     one explorer loads no other explorer's module."""
-    return importlib.import_module(type(explorer.view).__module__).AXES
+    return importlib.import_module(type(explorer).__module__).AXES
 
 
 def chosen(explorer, axes: Axes) -> dict[str, Any]:
     """The setting the view shows now: each controlled axis's value at the view's trait (the
     chosen index), by the axis's name, as ``explorer.lookup`` takes it."""
-    return {a.name: a.values[getattr(explorer.view, a.name)] for a in axes if a.control}
+    return {a.name: a.values[getattr(explorer, a.name)] for a in axes if a.control}
 
 
 def text(axes: Axes, name: str, value: Any) -> str:

@@ -136,4 +136,4 @@ function render({ model, el }) {
   };
 }
 
-export default { render };
+export default snn.explorer(render);

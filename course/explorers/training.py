@@ -24,24 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import torch
 import traitlets
 
 from scratchnn import ACTIVATIONS, MLP, BCEWithLogitsLoss, sigmoid
 from scratchnn.optim import SGD
 
-from ._axes import Axes, Axis, controls
-from ._common import (
-    F64,
-    LEARNING_JS,
-    Explorer,
-    ExplorerView,
-    bundle,
-    caption,
-    linked_view,
-    round_decimals,
-)
+from ._axes import Axes, Axis
+from ._common import F64, LEARNING_JS, Explorer, Grid, bundle, round_decimals
 from ._packing import levels, pack, rounded_clear
 from .planar import DATASETS
 from .planar import LABELS as DATASET_LABELS
@@ -204,10 +194,11 @@ def training_payload(runs: list[TrainingRun] | None = None) -> dict:
     }
 
 
-class TrainingView(ExplorerView):
+class TrainingExplorer(Explorer):
     """The probability heatmap with the training points, the loss curves and the readouts."""
 
     _esm = bundle(*LEARNING_JS, "training.js")
+    explorer_name = "training"
     # One trait per axis of AXES (the chosen index; a test checks they match), and the epoch.
     dataset = traitlets.Int(0).tag(sync=True)
     noise = traitlets.Int(0).tag(sync=True)
@@ -224,34 +215,34 @@ def training_explorer(
     activation: str = "tanh",
     lr: float = 0.3,
     epoch: int = EPOCHS,
-) -> Explorer:
+) -> TrainingExplorer:
     """A control per axis of AXES (data, noise, width, activation, learning rate), an epoch
     slider and ▶ Play beside it."""
-    start = {"dataset": dataset, "noise": noise, "width": width, "activation": activation}
-    picks = dict(AXES.controls({**start, "lr": lr}))
-    epochs = widgets.IntSlider(
-        value=epoch, min=0, max=EPOCHS, step=FRAME_EVERY, description="epoch"
-    )
-    epochs.add_class("snn-control-epoch")
-    sources = {name: (control, "index") for name, control in picks.items()}
-    sources["epoch"] = (epochs, "value")
-    view, links = linked_view(TrainingView, training_payload(), sources)
+    start = AXES.start(dataset=dataset, noise=noise, width=width, activation=activation, lr=lr)
+    epochs = Grid(0, EPOCHS, FRAME_EVERY)
     text = (
         "Press ▶ Play, drag the epoch slider, or drag across the loss plot (right; below it on "
         "a phone). Each setting is a real run: scratchnn.MLP("
         f"[2, w, w, 1]) trained by full-batch SGD on {N_POINTS} points with BCEWithLogitsLoss, "
-        "in float64. Left: the predicted probability of class 1, σ(z), from orange (0) through "
-        "white to blue (1); the black line is the decision boundary σ(z) = 0.5; discs are class "
-        "0, triangles class 1. Right: the training (solid) and validation (dashed) loss. A run "
-        "whose training loss rises above its starting value is stopped there: its learning rate "
-        "is too large."
+        "in float64. Left (top on a phone): the predicted probability of class 1, σ(z), from "
+        "orange (0) through white to blue (1); the black line is the decision boundary "
+        "σ(z) = 0.5; discs are class 0, triangles class 1. Right (below it): the training "
+        "(solid) and validation (dashed) loss. A run whose training loss rises above its "
+        "starting value is stopped there: its learning rate is too large."
     )
     summary = (
         f"TrainingExplorer({len(settings())} runs: 4 datasets, MLP [2, w, w, 1], SGD, "
         f"{EPOCHS} epochs)"
     )
-    row = controls(*picks.values(), epochs)
-    return Explorer([row, view, caption(text)], links, summary, "training", lookup)
+    return TrainingExplorer(
+        data=training_payload(),
+        controls=[*AXES.controls(), epochs.control("epoch", "epoch")],
+        caption=text,
+        **start,
+        epoch=int(epochs.values()[epochs.index(epoch)]),
+        summary=summary,
+        lookup=lookup,
+    )
 
 
 def lookup(data: dict, **setting) -> dict:

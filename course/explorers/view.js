@@ -1,6 +1,6 @@
 // The frame every explorer view shares (exported into `snn`): the book's theme, a canvas drawn at
 // its container's width, grid and run lookups, dragging, readouts and the Play button. Needs
-// plot.js before it.
+// plot.js before it; controls.js, after it, draws the box around the view.
 
 const NARROW = 600; // below this width (CSS px) an explorer stacks its panels
 
@@ -139,8 +139,8 @@ function twoPanels(width, { pad, height, leftShare = 0.5, square = false, legend
 
 // ---- Pointer and model
 
-// A drag callback: the grid point nearest to x becomes model[key], saved (and so sent to the
-// linked slider) only when it changes.
+// A drag callback: the grid point nearest to x becomes model[key], saved (and so shown by its
+// slider) only when it changes.
 function snapToGrid(model, { key, grid }) {
   return (x) => {
     const value = gridValue(gridIndex(x, grid), grid);
@@ -240,11 +240,8 @@ function makeNote(parent) {
 }
 
 // A Play button beside the slider it drives (the control .snn-control-<key> of the explorer's
-// box; at the top of the view until that is found): it moves model[key] one grid step every
-// `interval` ms up to the grid's end (from its start again if pressed at the end). The views
-// carry their own button rather than ipywidgets' Play: in the book, the theme's Font Awesome
-// script swaps Play's <i> icons for <svg>, after which every change of the linked slider throws
-// inside PlayView.updatePlaying and stops the slider's link to the view. Returns its stop.
+// box): it moves model[key] one grid step every `interval` ms up to the grid's end (from its
+// start again if pressed at the end). Returns its stop.
 function makePlayButton(el, model, key, grid, interval) {
   const button = document.createElement("button");
   button.type = "button";
@@ -275,23 +272,14 @@ function makePlayButton(el, model, key, grid, interval) {
     label();
   });
   label();
-  el.prepend(button);
-  placeBeside(el, button, `.snn-control-${key}`);
+  // Beside its slider (controls.js draws the controls before the view), or atop the view.
+  const control = el.closest(".snn-explorer-box")?.querySelector(`.snn-control-${key}`);
+  if (control) control.appendChild(button);
+  else el.prepend(button);
   return () => {
     stop();
     button.remove();
   };
-}
-
-// Moves `node` into the explorer box's control that matches `selector`, once both are drawn.
-function placeBeside(el, node, selector, tries = 120) {
-  const control = el.closest(".snn-explorer-box")?.querySelector(selector);
-  if (control) {
-    control.appendChild(node);
-    node.classList.add("snn-beside");
-  } else if (tries > 0) {
-    requestAnimationFrame(() => placeBeside(el, node, selector, tries - 1));
-  }
 }
 
 Object.assign(snn, {

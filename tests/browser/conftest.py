@@ -157,8 +157,8 @@ class WatchedPage:
             self.errors.append(text)
 
     def _failed(self, text: str) -> None:
-        # ERR_ABORTED: the test went on to another page while this one was still loading (the
-        # widget manager, say); not a fault of the book.
+        # ERR_ABORTED: the test went on to another page while this one was still loading; not a
+        # fault of the book.
         if text.endswith("(net::ERR_ABORTED)"):
             return
         if not any(text.startswith(url) for url in self.external):
@@ -172,8 +172,8 @@ class WatchedPage:
             self.script_bytes[path] = len(response.body())
 
     def goto(self, path: str) -> None:
-        """Open the page; its widgets are drawn without scrolling to them first (a reader's
-        page loads the widget manager when an explorer comes near: widgets.js)."""
+        """Open the page and draw its widgets now (widgets.js draws each one as the page is
+        read; this makes sure none is left for later)."""
         self.page.goto(self.base_url + path)
         try:
             self.page.evaluate("() => window.bookWidgets && window.bookWidgets.load()")
@@ -201,10 +201,11 @@ def watched(browser, base_url):
     page.assert_clean()
 
 
+THUMB = 16  # px: the width of a range input's thumb in Chromium
 _CHOSEN = """(control) => {
   const select = control.querySelector('select');
   if (select) return select.options[select.selectedIndex].textContent;
-  return control.querySelector('button.mod-active').textContent;
+  return control.querySelector('button[aria-pressed="true"]').textContent;
 }"""
 
 
@@ -231,8 +232,8 @@ class ExplorerOnPage:
         return self.box.locator(f".snn-control-{name}")
 
     def handle(self, control: str):
-        """A slider's handle."""
-        return self.control(control).locator(".noUi-handle")
+        """A slider (a range input)."""
+        return self.control(control).locator('input[type="range"]')
 
     def press(self, control: str, key: str, times: int = 1) -> None:
         handle = self.handle(control)
@@ -247,8 +248,13 @@ class ExplorerOnPage:
         return locator.bounding_box()
 
     def drag_handle(self, control: str, dx: float) -> None:
-        box = self.centre(self.handle(control))
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        slider = self.handle(control)
+        box = self.centre(slider)
+        # The thumb's centre: at the value's fraction of the track, which is the input's width
+        # less one thumb (Chromium's is 16 px wide).
+        fraction = slider.evaluate("s => (s.value - s.min) / (s.max - s.min)")
+        x = box["x"] + THUMB / 2 + fraction * (box["width"] - THUMB)
+        y = box["y"] + box["height"] / 2
         self.page.mouse.move(x, y)
         self.page.mouse.down()
         self.page.mouse.move(x + dx, y + 3, steps=8)
@@ -257,7 +263,7 @@ class ExplorerOnPage:
     def chosen(self, control: str) -> str:
         """The text of a dropdown's chosen option, or of the chosen toggle button."""
         text = self.control(control).evaluate(_CHOSEN)
-        return text.replace("\xa0", " ")  # ipywidgets writes option spaces as no-break spaces
+        return text
 
     def choose(self, control: str, text: str) -> None:
         """Choose ``text`` with the mouse: a dropdown's option, or a toggle button."""

@@ -165,10 +165,11 @@ def _move(page, control: dict) -> None:
 
 
 _DESCRIBE = """(box, controls) => [...box.querySelectorAll(controls)].map((e) => ({
-  kind: e.getAttribute('role') === 'slider' ? 'slider' : e.tagName.toLowerCase(),
-  value: e.getAttribute('aria-valuenow'), max: e.getAttribute('aria-valuemax'),
+  kind: e.type === 'range' || e.getAttribute('role') === 'slider' ? 'slider'
+    : e.tagName.toLowerCase(),
+  value: e.getAttribute('aria-valuenow') ?? e.value, max: e.getAttribute('aria-valuemax') ?? e.max,
   index: e.selectedIndex ?? 0, options: e.options ? e.options.length : 0,
-  toggle: e.classList.contains('widget-toggle-button'),
+  toggle: e.closest('.snn-toggles') !== null,
 }))"""
 
 

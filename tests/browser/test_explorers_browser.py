@@ -32,8 +32,8 @@ PAGES = {
     "chapters/04_losses.html": "loss",
 }
 # The JavaScript that serves the widgets, as the page requests it (page weight is reported).
-WIDGET_SCRIPTS = ("require.js", "widgets.js", "embed-amd.js", "anywidget/index.js")
-WIDGET_JS_BUDGET = 4_500_000  # bytes, uncompressed
+WIDGET_SCRIPTS = ("widgets.js",)
+WIDGET_JS_BUDGET = 10_000  # bytes, uncompressed: no widget manager, only the book's own script
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -64,7 +64,7 @@ class Explorer(ExplorerOnPage):
         self.page.mouse.up()
 
     def slider_value(self, control: str) -> float:
-        return number(self.control(control).locator(".widget-readout").inner_text())
+        return number(self.control(control).locator(".snn-readout").inner_text())
 
     def state(self, key: str) -> float:
         return float(self.view.get_attribute(f"data-{key}"))
@@ -149,8 +149,8 @@ def check_activation(ex: Explorer) -> None:
     ex.shot("0-initial")
     ex.press("x", "ArrowRight", 3)  # one step is 0.05
     check("sigmoid", 0.15)
-    ex.press("x", "PageUp")  # five steps
-    check("sigmoid", 0.4)
+    ex.press("x", "PageUp")  # a tenth of the range: 20 steps
+    check("sigmoid", 1.15)
     ex.press("x", "End")
     check("sigmoid", 5.0)
     assert ex.readouts()["saturated"] == "yes"
@@ -219,10 +219,10 @@ def check_loss(ex: Explorer) -> None:
     ex.shot("0-initial")
     ex.press("eps", "ArrowRight", 2)  # one step is 0.05
     check(0.6, 1.0)
-    ex.press("eps", "PageDown")
-    check(0.35, 1.0)
+    ex.press("eps", "PageDown")  # a tenth of the range: 12 steps
+    check(0.0, 1.0)
     ex.press("delta", "ArrowLeft", 5)  # one step is 0.1
-    check(0.35, 0.5)
+    check(0.0, 0.5)
     ex.press("eps", "End")
     check(3.0, 0.5)
     assert ex.readouts()["bce-loss"] == "\u2014"  # BCE needs |ε| < 1

@@ -65,7 +65,7 @@ class Explorer(ExplorerOnPage):
         select.press(key)
 
     def slider_text(self, control: str) -> str:
-        return self.control(control).locator(".widget-readout").inner_text().strip()
+        return self.control(control).locator(".snn-readout").inner_text().strip()
 
     def click_canvas(self, fx: float, fy: float) -> None:
         box = self.centre(self.view.locator("canvas"))

@@ -2,8 +2,7 @@
 
 scripts/weigh.py does the weighing (a fresh browser context, the whole page scrolled through,
 every file counted once at its gzip -9 size) and holds the budgets: an explorer page at most
-1.2 MB, any other page at most 0.5 MB; the pages still over it (``weigh.OVER_BUDGET``) may not
-grow. The table is printed (``pytest -s``), with the time to
+1.2 MB, any other page at most 0.5 MB. The table is printed (``pytest -s``), with the time to
 the first explorer plot, which is reported and never asserted: it depends on the machine.
 """
 

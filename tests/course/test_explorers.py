@@ -11,7 +11,6 @@ import json
 import math
 from pathlib import Path
 
-import ipywidgets
 import pytest
 import torch
 import torch.nn.functional as F
@@ -33,7 +32,7 @@ from course.explorers import (
 )
 from course.explorers import forward_pass as forward_mod
 from course.explorers import loss as loss_mod
-from course.explorers._common import linked_view, round_decimals
+from course.explorers._common import Explorer, round_decimals
 from scratchnn import ACTIVATIONS, MLP, BCELoss, HuberLoss, MAELoss, MSELoss
 
 EXPLORERS = [activation_explorer, forward_pass_explorer, loss_explorer]
@@ -168,11 +167,10 @@ def test_activation_explorer_follows_the_registry(with_softplus):
     explorer = activation_explorer("test_softplus", 1.0)
     assert repr(explorer).startswith(f"ActivationExplorer({len(with_softplus)} activations")
     dropdown, _slider = explorer.controls
-    assert dropdown.options[-1] == (Softplus.label, "test_softplus")
-    assert [label for label, _ in dropdown.options] == [c.label for c in with_softplus.values()]
-    view = explorer.view
-    assert view.index == dropdown.index == len(with_softplus) - 1
-    data = view.data
+    assert dropdown["kind"] == "dropdown" and dropdown["name"] == "activation"
+    assert dropdown["texts"] == [c.label for c in with_softplus.values()]
+    assert explorer.activation == len(with_softplus) - 1
+    data = explorer.data
     assert data["names"][-1] == "test_softplus" and data["labels"][-1] == Softplus.label
     for key in ("f", "df", "saturated", "ylim"):
         assert len(data[key]) == len(with_softplus), key
@@ -194,8 +192,7 @@ def test_activation_view_names_no_activation():
         for word in (name, cls.label):
             assert f'"{word}"' not in script and f"'{word}'" not in script, word
     assert "seven" not in (here / "activation.py").read_text().lower()
-    caption = activation_explorer().children[-1].value
-    assert "seven" not in caption.lower()
+    assert "seven" not in activation_explorer().caption.lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,16 +354,17 @@ def test_loss_payload_marks_undefined_bce_as_null():
 
 
 @pytest.mark.parametrize("make", EXPLORERS)
-def test_explorer_is_one_box_with_a_stable_repr(make):
+def test_explorer_is_one_anywidget_with_a_stable_repr(make):
+    """One plain anywidget module draws the controls, the view and the caption: no other
+    widget, so the static page needs no widget manager (book_js/_static/offline/widgets.js)."""
     a, b = make(), make()
+    assert isinstance(a, Explorer)
     assert repr(a) == repr(b)
     assert "0x" not in repr(a) and len(repr(a)) <= 110  # ipywidgets cuts text/plain at 110
-    bundle = a._repr_mimebundle_()
-    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    bundle, _metadata = a._repr_mimebundle_()
     assert bundle["text/plain"] == repr(a)
-    _controls, view, _caption = a.children
-    assert view is a.view and "export default" in view._esm and "function gridIndex" in view._esm
-    assert a.data == b.data
+    assert "export default snn.explorer(render)" in a._esm and "function makeControls" in a._esm
+    assert a.data == b.data and a.caption and a.controls
 
 
 @pytest.mark.parametrize("make", EXPLORERS)
@@ -375,46 +373,37 @@ def test_payload_is_json_and_small(make):
     assert size < 150_000, size  # embedded in the page: keep it light
 
 
-def _links(explorer):
-    found = set()
-    for link in explorer.links:
-        (src, src_trait), (dst, dst_trait) = link.source, link.target
-        assert dst is explorer.view and src in explorer.controls
-        found.add((type(src).__name__, src_trait, dst_trait))
-    return found
+def test_each_control_drives_one_trait_of_the_view():
+    """Sliders on the grids the tables were computed on, at the explorer's starting values."""
 
+    def described(explorer):
+        return [(c["kind"], c["name"], getattr(explorer, c["name"])) for c in explorer.controls]
 
-def test_controls_are_linked_in_the_browser():
-    assert _links(activation_explorer()) == {
-        ("Dropdown", "index", "index"),
-        ("FloatSlider", "value", "x"),
-    }
-    assert _links(forward_pass_explorer()) == {
-        ("FloatSlider", "value", "x1"),
-        ("FloatSlider", "value", "x2"),
-    }
-    assert _links(loss_explorer()) == {
-        ("FloatSlider", "value", "eps"),
-        ("FloatSlider", "value", "delta"),
-    }
-
-
-def test_linked_view_starts_at_the_controls_and_links_each_in_order():
-    slider = activation_mod.X_GRID.slider("x", 1.25, "snn-control-x")
-    dropdown = ipywidgets.Dropdown(options=[("a", 0), ("b", 1), ("c", 2)], value=2)
-    sources = {"x": (slider, "value"), "index": (dropdown, "index")}
-    view, links = linked_view(activation_mod.ActivationView, {"k": [1]}, sources)
-    assert isinstance(view, activation_mod.ActivationView) and view.data == {"k": [1]}
-    assert (view.x, view.index) == (1.25, 2)
-    assert [(link.source, link.target) for link in links] == [
-        ((slider, "value"), (view, "x")),
-        ((dropdown, "index"), (view, "index")),
+    assert described(activation_explorer("relu", 1.25)) == [
+        ("dropdown", "activation", list(ACTIVATIONS).index("relu")),
+        ("slider", "x", 1.25),
     ]
-    assert all(isinstance(link, ipywidgets.widgets.widget_link.Link) for link in links)
+    assert described(forward_pass_explorer(0.5, -1.0)) == [
+        ("slider", "x1", 0.5),
+        ("slider", "x2", -1.0),
+    ]
+    loss = loss_explorer(eps=9.0, delta=0.3)  # ε outside the slider: where the slider shows it
+    assert described(loss) == [("slider", "eps", 3.0), ("slider", "delta", 0.3)]
+    eps = loss.controls[0]
+    assert {k: eps[k] for k in ("lo", "hi", "step", "n", "decimals")} == {
+        **loss_mod.EPS_GRID.to_json(),
+        "decimals": 2,
+    }
+
+
+def test_an_unknown_choice_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"activation: expected one of \[.*'relu'.*got 'rleu'"):
+        activation_explorer("rleu")
 
 
 def test_javascript_ships_with_the_package():
     here = Path(course.explorers.__file__).parent
-    names = ("plot.js", "view.js", "activation.js", "forward_pass.js", "loss.js", "explorers.css")
+    names = ("plot.js", "view.js", "controls.js", "activation.js", "forward_pass.js", "loss.js")
+    names += ("explorers.css",)
     for name in names:
         assert (here / name).is_file(), name

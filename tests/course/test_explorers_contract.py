@@ -18,7 +18,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import ipywidgets
 import pytest
 import torch
 
@@ -81,38 +80,46 @@ def test_axes_refuse_a_wrong_setting_clearly():
 
 
 def test_an_axis_of_three_values_or_fewer_is_toggle_buttons():
-    few = Axis("lr", "learning rate", (0.03, 0.3, 10.0)).widget(0.3)
-    many = Axis("beta", "β", (0.5, 0.8, 0.9, 0.95)).widget(0.9)
-    assert isinstance(few, ipywidgets.ToggleButtons) and few.index == 1
-    assert [label for label, _ in few.options] == ["0.03", "0.3", "10"]
-    assert isinstance(many, ipywidgets.Dropdown) and many.index == 2
-    assert "snn-control-lr" in few._dom_classes
+    few = Axis("lr", "learning rate", (0.03, 0.3, 10.0)).spec()
+    many = Axis("beta", "β", (0.5, 0.8, 0.9, 0.95)).spec()
+    assert few == {
+        "kind": "toggle",
+        "name": "lr",
+        "label": "learning rate",
+        "texts": ["0.03", "0.3", "10"],
+        "wide": False,
+    }
+    assert many["kind"] == "dropdown" and many["texts"] == ["0.5", "0.8", "0.9", "0.95"]
+    long = Axis("d", "data", ("a" * 10, "b" * 10, "c" * 10)).spec()
+    assert long["wide"]  # long button texts take a whole row
 
 
 def test_learning_explorers_follow_their_axes(learning):
-    """Payload axes block, controls, links and view traits: all from the one declaration."""
+    """Payload axes block, controls and traits: all from the one declaration."""
     name, explorer = learning
     axes = ALL_AXES[name]
     assert explorer.data["axes"] == axes.to_json()
     controlled = [axis for axis in axes if axis.control]
-    linked = {link.target[1]: link.source for link in explorer.links}
+    specs = {c["name"]: c for c in explorer.controls}
     for axis in controlled:
-        control, trait = linked[axis.name]
-        assert trait == "index" and control in explorer.controls
-        assert [text for text, _ in control.options] == axis.to_json()["texts"]
-        assert explorer.view.has_trait(axis.name)
+        assert specs[axis.name] == axis.spec()
+        assert explorer.has_trait(axis.name)
+    extra = [c for c in explorer.controls if c["name"] not in {a.name for a in controlled}]
+    assert [c["kind"] for c in extra] == ["slider"]  # the epoch or step slider
+    assert explorer.has_trait(extra[0]["name"])
+    assert axes.start(**{a.name: a.values[-1] for a in controlled}) == {
+        a.name: len(a.values) - 1 for a in controlled
+    }
     runs = explorer.data["runs"]
     assert len(runs) == axes.size()
 
 
-def test_learning_explorer_box_and_state(learning):
+def test_learning_explorer_module_and_state(learning):
     name, explorer = learning
     assert "0x" not in repr(explorer) and len(repr(explorer)) <= 110
-    assert "export default" in explorer.view._esm and "function unpack" in explorer.view._esm
-    assert f"snn-explorer-box-{name}" in explorer._dom_classes
-    for link in explorer.links:
-        (src, _), (dst, _) = link.source, link.target
-        assert src in explorer.controls and dst is explorer.view
+    assert "export default snn.explorer(render)" in explorer._esm
+    assert "function unpack" in explorer._esm
+    assert explorer.explorer_name == name
     size = len(json.dumps(explorer.data, allow_nan=False))
     assert size <= STATE_BUDGET, size
 

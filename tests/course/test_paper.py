@@ -54,12 +54,12 @@ def test_every_explorer_has_a_paper_form():
 @pytest.mark.parametrize("name", ["activation", "forward-pass", "loss"])
 def test_the_bundle_holds_the_widget_and_a_pdf_figure_the_same_on_every_call(name):
     shown = explorer(name)
-    bundle = shown._repr_mimebundle_()
+    bundle, _metadata = shown._repr_mimebundle_()
     assert WIDGET in bundle and bundle["text/plain"] == repr(shown)
     pdf = base64.b64decode(bundle["application/pdf"])
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert b"/CreationDate" not in pdf  # no date: a re-executed notebook keeps its bytes
-    assert shown._repr_mimebundle_()["application/pdf"] == bundle["application/pdf"]
+    assert shown._repr_mimebundle_()[0]["application/pdf"] == bundle["application/pdf"]
     # The Sphinx extension finds the explorer by its repr.
     match = book_pdf.EXPLORER_REPR.match(bundle["text/plain"])
     assert match and book_pdf.explorer_name(match.group(1)) == name

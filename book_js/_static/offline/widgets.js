@@ -1,65 +1,139 @@
-// Lets the book's widgets run from the book itself, offline, at any page depth.
+// Draws the book's explorers in its static pages, offline, with no widget manager.
 //
-// _config.yml (nb_ipywidgets_js) loads, on every page that has widget state: lib/require.js, then
-// this file. The widget manager, lib/@jupyter-widgets/html-manager/dist/embed-amd.js (0.6 MB
-// gzipped), is not a script of the page (book_ext/book_pages.py removes it): this file loads it
-// when the first explorer comes within a screen of the viewport, so a reader who never scrolls
-// to one never loads it, and the page's text and figures load first.
-// The widget manager asks RequireJS for each widget's front-end module (here: "anywidget").
-// Without this file RequireJS would look next to the page, and on failure the manager would
-// fetch the module from a CDN. All paths derive from this script's own URL, so they work from
-// every page of the book.
+// Every explorer is one anywidget module (course/explorers: render({model, el})) whose model
+// holds all it can show, so a page needs no kernel and none of ipywidgets' front end (0.6 MB
+// gzipped): only this file. myst-nb writes, on each page with widgets, the widget state (one
+// <script type="application/vnd.jupyter.widget-state+json">) and, where each widget was shown,
+// a <script type="application/vnd.jupyter.widget-view+json"> naming its model. For each view
+// this file builds a small model with anywidget's interface (get, set, on, off, save_changes,
+// send) over that model's state, loads the model's module (its _esm) from a Blob URL, adds its
+// stylesheet (_css) once, and calls render.
 (function () {
-  var here = document.currentScript.src;
-  var lib = here.slice(0, here.lastIndexOf("/") + 1) + "lib/";
-  window.require.config({
-    baseUrl: lib,
-    paths: {
-      // anywidget's npm build (dist/index.js) is already an AMD module.
-      anywidget: lib + "anywidget/index",
-      // The manager's own modules are defined inside embed-amd.js; this path gives them URLs
-      // inside lib/@jupyter-widgets/, where the manager then finds its CSS's fonts.
-      "@jupyter-widgets": lib + "@jupyter-widgets",
-    },
-  });
-  // Where the manager falls back to when RequireJS cannot find a module: this book, never a
-  // CDN. (The manager reads this attribute from any script tag when it starts.)
-  document.currentScript.setAttribute("data-jupyter-widgets-cdn", lib + "missing/");
+  "use strict";
+  var STATE = 'script[type="application/vnd.jupyter.widget-state+json"]';
+  var VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]';
+  var states = null; // model id -> {model_name, state}
+  var modules = new Map(); // _esm text -> the promise of its widget ({render})
+  var styles = new Set(); // _css texts already on the page
 
-  // Where the manager's stylesheets find their fonts (webpack's public path); without it, loaded
-  // from a script it inserts itself, it would look one folder too high.
-  window.__jupyter_widgets_assets_path__ = lib + "@jupyter-widgets/html-manager/dist/";
-
-  var loaded = false;
-  function loadManager() {
-    if (loaded) return;
-    loaded = true;
-    var script = document.createElement("script");
-    script.src = lib + "@jupyter-widgets/html-manager/dist/embed-amd.js";
-    // Draws every widget of the page as soon as it has run (the page has loaded by then).
-    document.head.appendChild(script);
+  function allStates() {
+    if (states === null) {
+      var script = document.querySelector(STATE);
+      states = script ? JSON.parse(script.textContent).state : {};
+    }
+    return states;
   }
-  // For the browser tests (tests/browser/conftest.py), which open a page and go straight to an
-  // explorer: load the manager now, wherever the page is scrolled.
-  window.bookWidgets = { load: loadManager };
-  document.addEventListener("DOMContentLoaded", function () {
-    var views = document.querySelectorAll(
-      'script[type="application/vnd.jupyter.widget-view+json"]'
-    );
-    if (!views.length) return;
-    if (!("IntersectionObserver" in window)) return loadManager();
-    var observer = new IntersectionObserver(
-      function (entries) {
-        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
-        observer.disconnect();
-        loadManager();
-      },
-      { rootMargin: "100% 0px" }
-    );
-    views.forEach(function (view) {
-      observer.observe(view.parentElement);
-    });
-  });
 
-  // No MathJax here: the book typesets its math when it is built, and no widget label holds TeX.
+  // anywidget's model interface, enough for a view that never talks to a kernel: a change
+  // notifies the listeners of "change:<name>" at once, as Backbone does; saving sends nothing.
+  function Model(values) {
+    var listeners = new Map();
+    this.get = function (name) { return values[name]; };
+    this.set = function (name, value) {
+      if (values[name] === value) return;
+      values[name] = value;
+      (listeners.get("change:" + name) || []).slice().forEach(function (f) { f(this, value); }, this);
+    };
+    this.on = function (event, callback) {
+      if (!listeners.has(event)) listeners.set(event, []);
+      listeners.get(event).push(callback);
+    };
+    this.off = function (event, callback) {
+      var list = listeners.get(event) || [];
+      listeners.set(event, callback ? list.filter(function (f) { return f !== callback; }) : []);
+    };
+    this.save_changes = function () {};
+    this.send = function () {};
+  }
+
+  // The module's widget: its default export, an object with render or a function returning one.
+  function widgetOf(esm) {
+    if (!modules.has(esm)) {
+      var url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+      modules.set(esm, import(url).then(function (module) {
+        var widget = module.default || module;
+        return typeof widget === "function" ? widget() : widget;
+      }));
+    }
+    return modules.get(esm);
+  }
+
+  function addStyle(css) {
+    if (!css || styles.has(css)) return;
+    styles.add(css);
+    var style = document.createElement("style");
+    style.textContent = css;
+    document.head.appendChild(style);
+  }
+
+  function draw(script) {
+    if (script.dataset.drawn) return;
+    script.dataset.drawn = "yes";
+    var id = JSON.parse(script.textContent).model_id;
+    var entry = allStates()[id];
+    var el = document.createElement("div");
+    el.className = "snn-widget";
+    script.parentNode.insertBefore(el, script);
+    if (!entry || entry.model_name !== "AnyModel") {
+      el.textContent = "(This output is an interactive widget that the static page cannot show.)";
+      return;
+    }
+    addStyle(entry.state._css);
+    widgetOf(entry.state._esm).then(function (widget) {
+      return widget.render({ model: new Model(Object.assign({}, entry.state)), el: el });
+    }).catch(function (error) {
+      el.textContent = "This explorer could not be drawn: " + error;
+      console.error(error);
+    });
+  }
+
+  // Start loading every explorer's module now: the page's widget state comes before this
+  // script (in <head>), and a module takes a while to load while the parser is busy.
+  function preload() {
+    var all = allStates();
+    Object.keys(all).forEach(function (id) {
+      if (all[id].model_name === "AnyModel") widgetOf(all[id].state._esm);
+    });
+  }
+
+  function drawAll() {
+    document.querySelectorAll(VIEW).forEach(draw);
+  }
+  // For the browser tests (tests/browser/conftest.py): draw every view now.
+  window.bookWidgets = { load: drawAll };
+
+  // Each view is drawn as soon as the parser has read it, while the rest of the page is still
+  // arriving: the explorer a reader was sent to appears with the text around it, not after the
+  // whole page. (A view whose JSON is not yet complete waits for the next batch of nodes, or
+  // for DOMContentLoaded, which draws whatever is left.)
+  var waiting = [];
+  function drawParsed() {
+    waiting = waiting.filter(function (script) {
+      try {
+        JSON.parse(script.textContent);
+      } catch (incomplete) {
+        return true;
+      }
+      draw(script);
+      return false;
+    });
+  }
+  var parsing = new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      record.addedNodes.forEach(function (node) {
+        if (node.nodeName === "SCRIPT" && node.matches(VIEW)) waiting.push(node);
+      });
+    });
+    drawParsed();
+  });
+  if (document.querySelector(STATE)) preload();
+  if (document.readyState === "loading") {
+    parsing.observe(document.documentElement, { childList: true, subtree: true });
+    document.addEventListener("DOMContentLoaded", function () {
+      parsing.disconnect();
+      drawAll();
+    });
+  } else {
+    drawAll();
+  }
 })();
