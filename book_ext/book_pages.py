@@ -12,7 +12,7 @@ What this extension changes, for the HTML builder only (the LaTeX/PDF build is u
   by its MathML for screen readers, the structure MathJax builds in the browser. Pages load no
   MathJax (0.4 MB with its fonts); glyph outlines are shared by all the formulas of a page.
 - **Widgets.** No widget manager: the explorers are anywidget modules that need no kernel, and
-  _static/offline/widgets.js (4 KB) draws each one when it comes near the viewport.
+  _static/offline/widgets.js (a few KB) draws each one as soon as the page has been read that far.
 - **Figures.** Each PNG a notebook output (matplotlib) is also written as lossless WebP, the same
   pixels in about 40 % of the bytes, and the pages show the WebP (``write_webp``).
 - **The head.** sphinx-thebe's settings (included twice, which the browser reports as an error)

@@ -41,6 +41,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WIDGET_STATE = 'application/vnd.jupyter.widget-state+json"'
+# Every widget view of the page drawn: widgets.js puts each explorer just before its view script.
+ALL_DRAWN = """() => [...document.querySelectorAll(
+  'script[type="application/vnd.jupyter.widget-view+json"]')]
+  .every((view) => view.previousElementSibling?.querySelector('canvas'))"""
 # A canvas inside an explorer: the first plot. Recorded on the page by a MutationObserver, in
 # milliseconds since navigation started (performance.now()).
 FIRST_PLOT_PROBE = """
@@ -61,6 +65,9 @@ class Weight:
     explorer: bool
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
     first_plot_ms: float | None = None
+    # What went wrong on the visit: console errors and warnings, uncaught exceptions, failed
+    # requests, requests to other hosts (tests/browser/test_console.py fails on any).
+    console: list[str] = field(default_factory=list)
 
     @property
     def raw(self) -> int:
@@ -122,10 +129,12 @@ def _scroll_through(page) -> None:
 
 
 def weigh(browser, base_url: str, html: Path, path: str) -> Weight:
-    """Open `path` in a fresh context (empty cache), scroll through it, weigh what it loaded."""
+    """Open `path` in a fresh context (empty cache), scroll through it, weigh what it loaded,
+    and note what went wrong on the way (``Weight.console``)."""
     weight = Weight(path, is_explorer_page(html, path))
     context = browser.new_context(viewport=VIEWPORT, reduced_motion="reduce")
     bodies: dict[str, bytes] = {}
+    noted = weight.console.append
 
     def on_response(response) -> None:
         url = response.url.split("#")[0]
@@ -135,16 +144,28 @@ def weigh(browser, base_url: str, html: Path, path: str) -> Weight:
             except Exception:  # a redirect or an aborted load has no body
                 bodies[url] = b""
 
+    def route(r) -> None:  # only the local server: the book works offline
+        if r.request.url.startswith(base_url):
+            r.continue_()
+        else:
+            noted(f"request to another host: {r.request.url}")
+            r.abort()
+
     context.on("response", on_response)
-    # Only the local server: any other request would be a bug the other browser tests report.
-    context.route(
-        "**/*", lambda r: r.continue_() if r.request.url.startswith(base_url) else r.abort()
-    )
+    context.route("**/*", route)
     page = context.new_page()
+    page.on(
+        "console", lambda m: m.type in ("error", "warning") and noted(f"console {m.type}: {m.text}")
+    )
+    page.on("pageerror", lambda e: noted(f"uncaught: {e}"))
+    page.on("response", lambda r: r.status >= 400 and noted(f"HTTP {r.status}: {r.url}"))
+    page.on("requestfailed", lambda r: noted(f"failed: {r.url} ({r.failure})"))
     page.set_default_timeout(60_000)
     page.goto(base_url + path, wait_until="load")
     page.wait_for_load_state("networkidle")
     _scroll_through(page)
+    if weight.explorer:  # every explorer drawn, so that its errors would show
+        page.wait_for_function(ALL_DRAWN)
     context.close()
     for url, body in bodies.items():
         weight.files[url[len(base_url) - 1 :]] = (len(body), len(gzip.compress(body, 9)))
@@ -214,6 +235,9 @@ def main() -> int:
         browser.close()
     server.shutdown()
     print(table(weights, args.files))
+    for w in weights:  # not the weight, but worth knowing (tests/browser/test_console.py)
+        for message in w.console:
+            print(f"{w.page}: {message}", file=sys.stderr)
     problems = [w.problem for w in weights if w.problem]
     if problems:
         print("\n".join(problems), file=sys.stderr)

@@ -118,6 +118,16 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def first_visits(browser, base_url, book_html) -> dict:
+    """Every page of the book visited once as a reader's first visit (scripts/weigh.py's
+    ``weigh``: a fresh context, scrolled through, every explorer drawn), by page: what it loaded
+    and what went wrong. Read by test_weight.py and test_console.py: one visit serves both."""
+    return {
+        page: _weigh.weigh(browser, base_url, book_html, page) for page in _weigh.pages(book_html)
+    }
+
+
 class WatchedPage:
     """A page that may only reach the local server, and that records what went wrong."""
 

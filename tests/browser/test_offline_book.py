@@ -112,3 +112,27 @@ def test_math_is_typeset_when_the_book_is_built(book_html, watched):
     watched.goto("chapters/01_linear_layer.html")
     watched.screenshot("math", watched.page.locator("div.math mjx-container").first)
     watched.assert_clean()
+
+
+def test_explorers_work_from_a_file_url(browser, book_html):
+    """Opened from disk (file://, no server), every explorer of a page is drawn and moves: the
+    book's widgets.js loads each module from a Blob URL, which works there too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        page.goto((book_html / "chapters/04_losses.html").as_uri())
+        views = page.locator(".snn-explorer canvas")
+        views.nth(1).wait_for(state="attached")  # the loss and the training explorers
+        assert views.count() == 2
+        readout = page.locator('.snn-explorer[data-explorer="loss"] [data-readout="mse-loss"]')
+        before = readout.inner_text()
+        slider = page.locator('.snn-explorer-box-loss .snn-control-eps input[type="range"]')
+        slider.focus()
+        slider.press("ArrowRight")
+        assert readout.inner_text() != before
+        assert not errors, errors
+    finally:
+        context.close()

@@ -2,8 +2,10 @@
 
 scripts/weigh.py does the weighing (a fresh browser context, the whole page scrolled through,
 every file counted once at its gzip -9 size) and holds the budgets: an explorer page at most
-1.2 MB, any other page at most 0.5 MB. The table is printed (``pytest -s``), with the time to
-the first explorer plot, which is reported and never asserted: it depends on the machine.
+1.2 MB, any other page at most 0.5 MB. The visits are the session's ``first_visits``
+(conftest.py), which tests/browser/test_console.py reads too. The table is printed
+(``pytest -s``), with the time to the first explorer plot, which is reported and never asserted:
+it depends on the machine.
 """
 
 from __future__ import annotations
@@ -19,13 +21,11 @@ import weigh  # the weighing script: the same functions and budgets
 pytestmark = pytest.mark.browser
 
 
-def test_every_page_is_within_its_budget(browser, base_url, book_html):
-    weights = []
-    for page in weigh.pages(book_html):
-        weight = weigh.weigh(browser, base_url, book_html, page)
+def test_every_page_is_within_its_budget(first_visits, browser, base_url):
+    weights = list(first_visits.values())
+    for weight in weights:
         if weight.explorer:
-            weight.first_plot_ms = weigh.time_to_first_plot(browser, base_url, page)
-        weights.append(weight)
+            weight.first_plot_ms = weigh.time_to_first_plot(browser, base_url, weight.page)
     print("\n" + weigh.table(weights, files=False))
     assert sum(w.explorer for w in weights) >= 5, "the explorer pages were not recognised"
     problems = [w.problem for w in weights if w.problem]
