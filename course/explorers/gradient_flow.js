@@ -136,8 +136,10 @@ function render({ model, el }) {
     drawBars(ctx, lay, data, probe, shown === epoch ? null : missingText(run, shown));
     const here = shown === epoch ? probe : null;
     cells.loss.textContent = here ? fmt(here.loss, 4) : DASH;
-    cells["act-ratio"].textContent = here ? here.act_ratio : DASH;
-    cells["grad-ratio"].textContent = here ? here.grad_ratio : DASH;
+    // A typographic minus, also where no line may break ("4.29e\u221208", never "4.29e-" / "08").
+    const ratio = (text) => (here ? text.replace("-", "\u2212") : DASH);
+    cells["act-ratio"].textContent = ratio(here?.act_ratio);
+    cells["grad-ratio"].textContent = ratio(here?.grad_ratio);
     note.textContent = noteText(data, run, pick, epoch, shown);
     el.dataset.epoch = String(epoch);
     el.dataset.run = String(runIndex(data.axes, pick));

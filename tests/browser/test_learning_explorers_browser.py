@@ -201,8 +201,9 @@ def library_flow(activation: str, init: str, scale: float, batchnorm: bool):
         grads = [layer.dW.norm().item() for layer in model.layers if hasattr(layer, "dW")]
         return {
             "loss": fmt(value, 4),
-            "act-ratio": flow_mod.ratio_text(rms[-1], rms[0]),
-            "grad-ratio": flow_mod.ratio_text(grads[0], grads[-1]),
+            # the view writes a typographic minus (no line break inside the number)
+            "act-ratio": flow_mod.ratio_text(rms[-1], rms[0]).replace("-", "\u2212"),
+            "grad-ratio": flow_mod.ratio_text(grads[0], grads[-1]).replace("-", "\u2212"),
         }
 
     probes = [probe()]
@@ -348,7 +349,8 @@ def check_gradient_flow(ex: Explorer) -> None:
         assert int(ex.state("shown")) == min(epoch, stored - 1)
 
     check(0)
-    assert float(ex.readouts()["grad-ratio"]) < 1e-6  # sigmoid: the gradient vanishes
+    grad_ratio = float(ex.readouts()["grad-ratio"].replace("\u2212", "-"))
+    assert grad_ratio < 1e-6  # sigmoid: the gradient vanishes
     ex.shot("0-initial")
     ex.press("epoch", "ArrowRight", 2)
     ex.press_select("scale", "ArrowDown")  # 1 -> 1.5
