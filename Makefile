@@ -126,7 +126,7 @@ pdf: install
 	mkdir -p _build; $(VENV)/bin/jupyter-book build . --builder pdflatex --warningiserror \
 	  --keep-going > _build/pdf-build.log 2>&1 || { tail -n 80 _build/pdf-build.log; exit 1; }
 	mkdir -p _build/pdf
-	cp _build/latex/$(notdir $(PDF)) _build/latex/$(basename $(notdir $(PDF))).log _build/pdf/
+	cp _build/latex/$(notdir $(PDF)) _build/latex/$(basename $(notdir $(PDF))).{log,tex} _build/pdf/
 	$(PY) -m pytest tests/test_pdf.py -m pdf
 	@echo "Built: $(PDF)"
 
