@@ -1,12 +1,14 @@
 """The book's configuration for readers and maintainers, checked without building it.
 
 Launch buttons and the repository URL (one place), the locked environment and Binder's copy of
-it, the Colab setup cell and alt text in every notebook, and the API reference covering the whole
-public API. What `make`, CI and pre-commit run: test_makefile.py.
+it, the Colab setup cell and alt text in every notebook, no page but chapter 7 reading chapter 7's
+test images, and the API reference covering the whole public API. What `make`, CI and pre-commit
+run: test_makefile.py.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import inspect
@@ -228,6 +230,124 @@ def test_every_figure_has_alt_text_or_a_caption():
     assert not missing, "\n".join(
         [*missing, "set them with: python scripts/figure_text.py apply figures.yml"]
     )
+
+
+# The digits' test set -------------------------------------------------------------------
+
+# Chapter 7 reads the test part of its split of the digits once, at its end. No other page may
+# read any of those images, through that split's other parts or through another split.
+TEST_READER = "chapters/07_digits.ipynb"
+PARTS = {"train", "val", "test"}
+
+
+def is_parameter(node: ast.AST, name: str, parent: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``name``, where ``node`` reads it, is a parameter of a function around it."""
+    while node in parent:
+        node = parent[node]
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            a = node.args
+            if name in {
+                p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p
+            }:
+                return True
+    return False
+
+
+def digits_reads(source: str) -> list[tuple[int, set[str]]]:
+    """Each ``digits_dataset(generator=torch.Generator().manual_seed(SEED))`` in ``source``: SEED
+    (a number, or a name assigned one) and the parts the code reads from the result; all three where
+    it is used other than indexed by a part's name (``digits[key]``, ``digits.items()``)."""
+    tree = ast.parse(source)
+    parent = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    numbers = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            pairs = [(target, value)]
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+                pairs = zip(target.elts, value.elts, strict=False)
+            numbers |= {
+                t.id: v.value
+                for t, v in pairs
+                if isinstance(t, ast.Name) and isinstance(v, ast.Constant)
+            }
+    reads = []
+    for call in ast.walk(tree):
+        func = getattr(call, "func", None)
+        if getattr(func, "id", getattr(func, "attr", None)) != "digits_dataset":
+            continue
+        (generator,) = [k.value for k in call.keywords if k.arg == "generator"]
+        (seed,) = generator.args  # the seed of torch.Generator().manual_seed(seed)
+        seed = numbers[seed.id] if isinstance(seed, ast.Name) else seed.value
+        uses = [parent[call]]
+        if isinstance(parent[call], ast.Assign):  # digits = digits_dataset(...): each use of digits
+            name = parent[call].targets[0].id
+            uses = [
+                parent[n]
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Name)
+                and n.id == name
+                and isinstance(n.ctx, ast.Load)
+                and not is_parameter(n, name, parent)
+            ]
+        parts = set()
+        for use in uses:
+            key = getattr(use, "slice", None) if isinstance(use, ast.Subscript) else None
+            parts |= {key.value} if getattr(key, "value", None) in PARTS else PARTS
+        reads.append((seed, parts))
+    return reads
+
+
+def test_digits_reads_finds_the_seed_and_the_parts():
+    source = "S, T = 3, 4\nd = digits_dataset(generator=torch.Generator().manual_seed(S))\n"
+    assert digits_reads(source + 'x, y = d["train"]\nv = d["val"]') == [(3, {"train", "val"})]
+    assert digits_reads(source + "for k, v in d.items(): pass") == [(3, PARTS)]
+    assert digits_reads(source + 'x = d["val"]\ndef f(d): return d.items()') == [(3, {"val"})]
+    assert digits_reads('x = data.digits_dataset(generator=G().manual_seed(0))["test"]') == [
+        (0, {"test"})
+    ]
+
+
+def test_no_page_reads_chapter_7s_test_images():
+    import functools
+
+    import nbformat
+    import torch
+
+    from scratchnn.data import digits_dataset
+
+    @functools.cache
+    def images(seed: int, part: str) -> frozenset[tuple[float, ...]]:
+        x = digits_dataset(generator=torch.Generator().manual_seed(seed))[part][0]
+        rows = frozenset(tuple(row.tolist()) for row in x)
+        assert len(rows) == len(x)  # no image occurs twice in the digits: a row names an image
+        return rows
+
+    sources = {
+        path.relative_to(REPO).as_posix(): "\n".join(
+            cell.source
+            for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code"
+        )
+        for path in NOTEBOOKS
+    }
+    sources |= {p.relative_to(REPO).as_posix(): p.read_text() for p in REPO.glob("course/**/*.py")}
+    reads = {name: found for name, source in sources.items() if (found := digits_reads(source))}
+    ((seed, parts),) = reads.pop(TEST_READER)
+    assert "test" in parts
+    test_images = images(seed, "test")
+    overlaps = [
+        f"{name} reads {len(images(s, part) & test_images)} of chapter 7's {len(test_images)} "
+        f"test images: the {part!r} part of split {s} (chapter 7's is split {seed})"
+        for name, found in reads.items()
+        for s, read in found
+        for part in sorted(read)
+        if images(s, part) & test_images
+    ]
+    assert not overlaps, "\n".join(overlaps)
+    # The scan sees the pages that train on the digits.
+    chapters = ["02_activations", "04_losses", "05_optimizers", "06_batchnorm"]
+    assert {f"chapters/{name}.ipynb" for name in chapters} <= reads.keys(), reads.keys()
 
 
 # API reference -------------------------------------------------------------------------
