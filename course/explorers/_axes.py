@@ -3,7 +3,7 @@
 One declaration, ``Axes(Axis(...), ...)``, is the single source of:
 
 - the controls: a row of toggle buttons for an axis of two or three values, a dropdown for more
-  (described here, ``Axes.controls``; drawn by view.js's ``makeControls``);
+  (described here, ``Axes.controls``; drawn by controls.js's ``makeControls``);
 - the settings: every combination of the axes' values, in one row-major order;
 - the flat run index: where a setting's run sits in ``payload["runs"]``;
 - the ``axes`` block of the payload (each axis's name, label, texts and size), which the view's
@@ -51,7 +51,7 @@ class Axis:
         raise ValueError(f"{self.name}: expected one of {list(self.values)}, got {value!r}")
 
     def spec(self) -> dict:
-        """The control view.js draws for this axis: toggle buttons (≤ TOGGLE_MAX values) or a
+        """The control controls.js draws for this axis: toggle buttons (≤ TOGGLE_MAX values) or a
         dropdown. Its value, the view's trait ``name``, is the chosen value's index."""
         texts = [self.text(i) for i in range(len(self.values))]
         toggle = len(self.values) <= TOGGLE_MAX

@@ -67,7 +67,7 @@ class Grid:
 
     def control(self, name: str, label: str) -> dict:
         """A slider whose positions are exactly this grid's points, on the view's trait ``name``
-        (view.js ``makeControls`` draws it; its readout shows the step's decimals)."""
+        (controls.js ``makeControls`` draws it; its readout shows the step's decimals)."""
         decimals = max(0, -Decimal(str(self.step)).as_tuple().exponent)
         return {
             "kind": "slider",
@@ -119,7 +119,7 @@ class Explorer(anywidget.AnyWidget):
     """One explorer: its controls, its drawing and its caption, drawn by one anywidget view.
 
     Traits (synced with the view): ``data``, every number it can show (read-only); ``controls``,
-    the controls view.js draws above the drawing (``Grid.control``, ``_axes.Axis.spec``);
+    the controls that controls.js draws above the drawing (``Grid.control``, ``_axes.Axis.spec``);
     ``caption`` (HTML); ``palette``. Each explorer's subclass adds its ``_esm`` (``bundle``) and
     one trait per control: a slider's value, or the index of a choice. ``lookup(**setting)`` is
     what the view shows at a setting (each explorer documents its keys), for a chapter's prose
