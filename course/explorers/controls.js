@@ -4,20 +4,13 @@
 // choice. Plain HTML controls, each named by its visible label, so that a screen reader, the
 // keyboard and a phone's touch all work as they do everywhere else.
 
-const { gridIndex, gridValue } = snn;
+const { gridIndex, gridValue, onChanges, setTrait } = snn;
 
 // An id no element of the page has yet (two explorers on one page each count from 0).
 function freeId(stem) {
   let n = 0;
   while (document.getElementById(`${stem}-${n}`)) n += 1;
   return `${stem}-${n}`;
-}
-
-// Sets model[name] and sends it (to the kernel, in Jupyter) only when it changes.
-function setTrait(model, name, value) {
-  if (model.get(name) === value) return;
-  model.set(name, value);
-  model.save_changes();
 }
 
 // A range input on the grid's points, and its readout. Returns [input parts, show()].
@@ -92,7 +85,7 @@ function makeControls(model) {
     control.append(label, ...parts);
     row.appendChild(control);
     show();
-    stops.push(snn.onChanges(model, [spec.name], show));
+    stops.push(onChanges(model, [spec.name], show));
   }
   return { row, stop: () => stops.forEach((stop) => stop()) };
 }

@@ -139,16 +139,17 @@ function twoPanels(width, { pad, height, leftShare = 0.5, square = false, legend
 
 // ---- Pointer and model
 
-// A drag callback: the grid point nearest to x becomes model[key], saved (and so shown by its
-// slider) only when it changes.
+// Sets model[name] and sends it (to the kernel, in Jupyter), only when it changes: what every
+// control, drag and Play button does to the model.
+function setTrait(model, name, value) {
+  if (model.get(name) === value) return;
+  model.set(name, value);
+  model.save_changes();
+}
+
+// A drag callback: the grid point nearest to x becomes model[key] (and so shows on its slider).
 function snapToGrid(model, { key, grid }) {
-  return (x) => {
-    const value = gridValue(gridIndex(x, grid), grid);
-    if (value !== model.get(key)) {
-      model.set(key, value);
-      model.save_changes();
-    }
-  };
+  return (x) => setTrait(model, key, gridValue(gridIndex(x, grid), grid));
 }
 
 // Dragging (or clicking) inside one of panels() reports the data x under the pointer to onX.
@@ -256,10 +257,7 @@ function makePlayButton(el, model, key, grid, interval) {
     timer = null;
     label();
   };
-  const move = (value) => {
-    model.set(key, value);
-    model.save_changes();
-  };
+  const move = (value) => setTrait(model, key, value);
   const tick = () => {
     const i = gridIndex(model.get(key), grid);
     if (i >= grid.n - 1) stop();
@@ -294,6 +292,7 @@ Object.assign(snn, {
   twoPanels,
   attachDrag,
   onChanges,
+  setTrait,
   makeReadouts,
   makeNote,
   makePlayButton,

@@ -11,12 +11,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
@@ -66,8 +64,6 @@ def has_widgets(book_html: Path, page: str) -> bool:
     return "application/vnd.jupyter.widget-state+json" in (book_html / page).read_text()
 
 
-_NAMED = """() => [...document.querySelectorAll('.snn-explorer-box [role="slider"]')]
-  .every((slider) => slider.getAttribute('aria-labelledby') || slider.getAttribute('aria-label'))"""
 # Every explorer on the page has drawn (view.js sets data-layout at its first drawing), so that
 # axe sees each explorer's text in the colours of the theme it is checking.
 _DRAWN = """() => [...document.querySelectorAll('.snn-explorer-box')]
@@ -75,19 +71,14 @@ _DRAWN = """() => [...document.querySelectorAll('.snn-explorer-box')]
 
 
 def open_page(watched, book_html: Path, page: str) -> None:
-    """Load ``page`` and wait until what axe should see is there: MathJax's output, the widgets
-    and, for a few seconds at most, their sliders' names (axe fails the test on any missing)."""
+    """Load ``page`` and wait until what axe should see is there: every explorer drawn, with its
+    controls."""
     watched.goto(page)
     watched.page.wait_for_load_state("networkidle")
     if has_widgets(book_html, page):
         watched.page.locator(".snn-explorer").first.wait_for(state="visible")
         watched.page.locator(f".snn-explorer-box {CONTROLS}").first.wait_for(state="attached")
         watched.page.wait_for_function(_DRAWN)
-        with contextlib.suppress(PlaywrightTimeout):
-            watched.page.wait_for_function(_NAMED, timeout=5_000)
-    watched.page.evaluate(
-        "() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null"
-    )
 
 
 @pytest.fixture(scope="module")

@@ -126,7 +126,7 @@
     });
     drawParsed();
   });
-  if (document.querySelector(STATE)) preload();
+  preload();
   if (document.readyState === "loading") {
     parsing.observe(document.documentElement, { childList: true, subtree: true });
     document.addEventListener("DOMContentLoaded", function () {
